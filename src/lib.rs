@@ -1,0 +1,12 @@
+//! aelab: a terminal lab for autoencoders.
+//!
+//! Layers import downward only: `ui` → `train` → `optim`/`analysis` → `model`;
+//! `preset` and `data` feed `train`.
+
+pub mod analysis;
+pub mod data;
+pub mod model;
+pub mod optim;
+pub mod preset;
+pub mod train;
+pub mod ui;
