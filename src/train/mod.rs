@@ -1,1 +1,13 @@
-//! (filled in by the train work)
+//! Training: the `Trainer` (models, data and RNG; no threads), the commands
+//! that steer it, the snapshots it reports, and the worker thread that runs it
+//! behind the TUI.
+
+pub mod command;
+pub mod snapshot;
+pub mod trainer;
+pub mod worker;
+
+pub use command::Command;
+pub use snapshot::{LossPoint, ModelView, Recon, Snapshot};
+pub use trainer::Trainer;
+pub use worker::Worker;

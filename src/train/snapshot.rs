@@ -1,0 +1,73 @@
+//! What the trainer reports to the UI: every loss point since the previous
+//! snapshot (none is lost), and the newest pictures (the newest wins).
+
+use crate::preset::ModelConfig;
+use ndarray::Array2;
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    /// Bumped by every reset; the UI drops snapshots of an older run.
+    pub run_id: u64,
+    /// Steps taken (minibatch updates, or L-BFGS iterations).
+    pub step: u64,
+    /// Completed epochs.
+    pub epoch: usize,
+    pub samples_per_s: f64,
+    pub running: bool,
+    /// The data set's name, e.g. "mnist t10k (9000 train / 1000 val)".
+    pub dataset: String,
+    /// Image shape (rows, cols) of one sample; (1, inputs) when not an image.
+    pub image_shape: (usize, usize),
+    /// One per model, in preset order (the base model first).
+    pub models: Vec<ModelView>,
+}
+
+/// One step's objective and its split into terms.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LossPoint {
+    pub step: u64,
+    /// The whole objective J.
+    pub total: f32,
+    /// (1/m) Σ L(x, x̂).
+    pub recon: f32,
+    pub weight_decay: f32,
+    pub sparsity: f32,
+    pub l1: f32,
+    pub contractive: f32,
+}
+
+/// A few validation samples: clean, corrupted, reconstructed (k × inputs each).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recon {
+    pub original: Array2<f32>,
+    pub corrupted: Array2<f32>,
+    pub reconstructed: Array2<f32>,
+    pub labels: Option<Vec<u8>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ModelView {
+    /// The settings the model runs with now (variant, corruption, lr, …).
+    pub config: ModelConfig,
+    /// Every step since the previous snapshot, oldest first.
+    pub losses: Vec<LossPoint>,
+    /// ρ̂_j: each hidden unit's mean activation on the last batch (in (0, 1) for tanh).
+    pub rho_hat: Vec<f32>,
+    /// Each unit's share of the mean ‖J‖²_F: mean over the batch of g'(z_j)² ‖W1[j]‖².
+    pub jacobian_units: Vec<f32>,
+    /// Mean ‖J_h(x̃)‖²_F over the last batch (the sum of `jacobian_units`).
+    pub jacobian_fro2: f32,
+    /// Fraction of (sample, unit) codes in the flat part of the activation.
+    pub saturated: f32,
+    /// W1[j] / ‖W1[j]‖ for every unit j (hidden × inputs): the norm-bounded
+    /// input that activates unit j most.
+    pub filters: Arc<Array2<f32>>,
+    /// ‖W1[j]‖.
+    pub filter_norms: Vec<f32>,
+    /// Mean |∂h_j/∂x| over the batch and the inputs.
+    pub sensitivity: Vec<f32>,
+    pub recon: Arc<Recon>,
+    /// Per-pixel MSE on the validation split (inputs corrupted as `eval.corrupt`), when measured.
+    pub val_recon: Option<f32>,
+}
