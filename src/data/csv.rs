@@ -123,3 +123,63 @@ pub fn read(path: &Path, label: LabelColumn) -> Result<Table> {
 fn number(field: &str) -> Option<f32> {
     field.parse::<f32>().ok().filter(|v| v.is_finite())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str, label: LabelColumn) -> Result<Table> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, text).unwrap();
+        read(&path, label)
+    }
+
+    #[test]
+    fn last_column_is_the_label_in_the_digits_format() {
+        let t = table("1,2,3\r\n4,5,6\r\n", LabelColumn::Last).unwrap();
+        assert_eq!((t.rows, t.cols, t.values), (2, 2, vec![1.0, 2.0, 4.0, 5.0]));
+        assert_eq!(t.labels, Some(vec![3, 6]));
+    }
+
+    #[test]
+    fn without_a_label_header_every_column_is_a_feature() {
+        let t = table("x,y\n1,2\n", LabelColumn::IfHeaderSaysSo).unwrap();
+        assert_eq!((t.rows, t.cols, t.labels), (1, 2, None));
+        let t = table("1,2\n", LabelColumn::IfHeaderSaysSo).unwrap();
+        assert_eq!((t.rows, t.cols), (1, 2));
+    }
+
+    #[test]
+    fn a_label_that_is_not_a_byte_names_its_line_and_column() {
+        let msg = table("a,Label\n1,2\n1,3.5\n", LabelColumn::IfHeaderSaysSo)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("line 3, column 2: `3.5` is not a label"),
+            "{msg}"
+        );
+        let msg = table("1,300\n", LabelColumn::Last).unwrap_err().to_string();
+        assert!(msg.contains("`300`"), "{msg}");
+    }
+
+    #[test]
+    fn a_header_alone_has_no_data_rows() {
+        let msg = table("a,b\n\n", LabelColumn::IfHeaderSaysSo)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("no data rows"), "{msg}");
+    }
+
+    #[test]
+    fn binary_junk_is_not_utf8_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junk.csv");
+        std::fs::write(&path, [0xff, 0xfe, 0x00]).unwrap();
+        let msg = read(&path, LabelColumn::Last).unwrap_err().to_string();
+        assert!(
+            msg.contains("junk.csv") && msg.contains("not UTF-8"),
+            "{msg}"
+        );
+    }
+}

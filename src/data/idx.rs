@@ -188,3 +188,48 @@ pub fn load(path: &Path, name: impl Fn(&str) -> String) -> Result<Dataset> {
 pub fn split_name(file_name: &str) -> &str {
     file_name.split("-images").next().unwrap_or(file_name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x-images-idx3-ubyte");
+        std::fs::write(&path, bytes).unwrap();
+        (dir, path)
+    }
+
+    fn header(words: &[u32]) -> Vec<u8> {
+        words.iter().flat_map(|w| w.to_be_bytes()).collect()
+    }
+
+    #[test]
+    fn absurd_sizes_are_an_error_not_an_overflow() {
+        let (_dir, path) = file(&header(&[IMAGES_MAGIC, u32::MAX, u32::MAX, u32::MAX]));
+        let msg = read_images(&path).unwrap_err().to_string();
+        assert!(msg.contains("too large"), "{msg}");
+    }
+
+    #[test]
+    fn zero_images_are_refused() {
+        let (_dir, path) = file(&header(&[IMAGES_MAGIC, 0, 28, 28]));
+        let msg = read_images(&path).unwrap_err().to_string();
+        assert!(msg.contains("at least one image"), "{msg}");
+    }
+
+    #[test]
+    fn trailing_bytes_are_refused() {
+        let mut bytes = header(&[LABELS_MAGIC, 2]);
+        bytes.extend([1, 2, 3]);
+        let (_dir, path) = file(&bytes);
+        let msg = read_labels(&path).unwrap_err().to_string();
+        assert!(msg.contains("10 bytes") && msg.contains("has 11"), "{msg}");
+    }
+
+    #[test]
+    fn split_name_is_the_prefix_before_images() {
+        assert_eq!(split_name("t10k-images-idx3-ubyte.gz"), "t10k");
+        assert_eq!(split_name("pictures.idx"), "pictures.idx");
+    }
+}
