@@ -1,0 +1,207 @@
+//! The in-memory data set: one sample a row, plus what is needed to draw it.
+
+use ndarray::{Array2, Axis};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    /// Shown in the UI, e.g. "mnist (t10k)", "digits 8x8".
+    pub name: String,
+    /// m × inputs, one sample a row; in [0, 1] for mnist, digits and idx.
+    pub x: Array2<f32>,
+    /// Image (rows, cols); (1, inputs) when the samples are not images.
+    pub shape: (usize, usize),
+    pub labels: Option<Vec<u8>>,
+}
+
+impl Dataset {
+    /// Number of samples m.
+    pub fn len(&self) -> usize {
+        self.x.nrows()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of inputs per sample.
+    pub fn inputs(&self) -> usize {
+        self.x.ncols()
+    }
+
+    /// The first `n` samples (all of them if there are fewer).
+    pub fn take(self, n: usize) -> Dataset {
+        let n = n.min(self.len());
+        let all: Vec<usize> = (0..n).collect();
+        self.select(&all)
+    }
+
+    /// Permute the samples (and their labels) with a permutation fixed by `seed`.
+    pub fn shuffle(&mut self, seed: u64) {
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        order.shuffle(&mut StdRng::seed_from_u64(seed));
+        *self = self.select(&order);
+    }
+
+    /// Shuffle with `seed`, then cut into (train, validation). The validation
+    /// set gets round(m · validation) samples; the fraction is clamped to [0, 1].
+    pub fn split(mut self, validation: f64, seed: u64) -> (Dataset, Dataset) {
+        self.shuffle(seed);
+        let m = self.len();
+        let fraction = if validation.is_finite() {
+            validation.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let n_val = ((m as f64 * fraction).round() as usize).min(m);
+        let train: Vec<usize> = (0..m - n_val).collect();
+        let held: Vec<usize> = (m - n_val..m).collect();
+        (self.select(&train), self.select(&held))
+    }
+
+    /// Gather a batch of rows. Panics if an index is out of range (a caller bug).
+    pub fn rows(&self, idx: &[usize]) -> Array2<f32> {
+        self.x.select(Axis(0), idx)
+    }
+
+    /// The labels of a batch of rows, if the data set has labels.
+    pub fn label_rows(&self, idx: &[usize]) -> Option<Vec<u8>> {
+        self.labels
+            .as_ref()
+            .map(|l| idx.iter().map(|&i| l[i]).collect())
+    }
+
+    /// The lecture's PCA normalisation: each feature centred (column mean 0)
+    /// and the whole divided by √m, so that XᵀX is the covariance matrix
+    /// (1/m) Σ (x − μ)(x − μ)ᵀ.
+    pub fn pca_normalised(&self) -> Array2<f64> {
+        let mut x = self.x.mapv(f64::from);
+        let m = self.len();
+        if m == 0 {
+            return x;
+        }
+        if let Some(mean) = x.mean_axis(Axis(0)) {
+            x -= &mean;
+        }
+        x / (m as f64).sqrt()
+    }
+
+    /// A new data set of the given rows, in that order.
+    fn select(&self, idx: &[usize]) -> Dataset {
+        Dataset {
+            name: self.name.clone(),
+            x: self.rows(idx),
+            shape: self.shape,
+            labels: self.label_rows(idx),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ten samples whose first input is their index and whose label is index + 100.
+    fn numbered(m: usize) -> Dataset {
+        let x = Array2::from_shape_fn((m, 3), |(i, j)| (i * 10 + j) as f32);
+        Dataset {
+            name: "n".into(),
+            x,
+            shape: (1, 3),
+            labels: Some((0..m as u8).map(|i| i + 100).collect()),
+        }
+    }
+
+    fn ids(d: &Dataset) -> Vec<usize> {
+        d.x.column(0).iter().map(|&v| v as usize / 10).collect()
+    }
+
+    #[test]
+    fn split_is_seeded_disjoint_and_complete() {
+        let (train, val) = numbered(10).split(0.3, 7);
+        assert_eq!((train.len(), val.len()), (7, 3));
+        let (train2, val2) = numbered(10).split(0.3, 7);
+        assert_eq!((&train, &val), (&train2, &val2), "same seed, same split");
+        let mut all = [ids(&train), ids(&val)].concat();
+        all.sort();
+        assert_eq!(all, (0..10).collect::<Vec<_>>());
+        let (other, _) = numbered(10).split(0.3, 8);
+        assert_ne!(ids(&train), ids(&other), "another seed, another split");
+    }
+
+    #[test]
+    fn split_rounds_the_validation_count() {
+        assert_eq!(numbered(10).split(0.25, 1).1.len(), 3); // round(2.5) = 3
+        assert_eq!(numbered(10).split(0.0, 1).1.len(), 0);
+        assert_eq!(numbered(7).split(0.1, 1).1.len(), 1); // round(0.7) = 1
+    }
+
+    #[test]
+    fn shuffle_keeps_labels_with_their_rows() {
+        let mut d = numbered(20);
+        d.shuffle(3);
+        assert_ne!(ids(&d), (0..20).collect::<Vec<_>>());
+        for (id, label) in ids(&d).iter().zip(d.labels.as_ref().unwrap()) {
+            assert_eq!(*label as usize, id + 100);
+        }
+    }
+
+    #[test]
+    fn take_keeps_the_first_n_and_tolerates_too_many() {
+        let d = numbered(5).take(2);
+        assert_eq!(
+            (ids(&d), d.labels.clone().unwrap()),
+            (vec![0, 1], vec![100, 101])
+        );
+        assert_eq!(numbered(5).take(99).len(), 5);
+    }
+
+    #[test]
+    fn rows_and_label_rows_gather_a_batch() {
+        let d = numbered(5);
+        assert_eq!(d.rows(&[4, 1]).column(0).to_vec(), vec![40.0, 10.0]);
+        assert_eq!(d.label_rows(&[4, 1]), Some(vec![104, 101]));
+    }
+
+    #[test]
+    fn pca_normalised_is_centred_and_its_gram_is_the_covariance() {
+        let x = Array2::from_shape_fn((6, 3), |(i, j)| ((i * 7 + j * 3) % 5) as f32 + j as f32);
+        let d = Dataset {
+            name: "p".into(),
+            x: x.clone(),
+            shape: (1, 3),
+            labels: None,
+        };
+        let z = d.pca_normalised();
+        for mean in z.mean_axis(Axis(0)).unwrap() {
+            assert!(mean.abs() < 1e-12, "{mean}");
+        }
+        // Covariance the long way: (1/m) Σ_i (x_i − μ)(x_i − μ)ᵀ.
+        let x = x.mapv(f64::from);
+        let mu = x.mean_axis(Axis(0)).unwrap();
+        let mut cov = Array2::<f64>::zeros((3, 3));
+        for row in x.rows() {
+            let c = &row - &mu;
+            for a in 0..3 {
+                for b in 0..3 {
+                    cov[[a, b]] += c[a] * c[b] / 6.0;
+                }
+            }
+        }
+        let gram = z.t().dot(&z);
+        for (g, c) in gram.iter().zip(cov.iter()) {
+            assert!((g - c).abs() < 1e-12, "{g} vs {c}");
+        }
+    }
+
+    #[test]
+    fn empty_data_set_does_not_panic() {
+        let d = numbered(0);
+        assert!(d.is_empty());
+        assert_eq!(d.pca_normalised().dim(), (0, 3));
+        let (t, v) = d.split(0.5, 1);
+        assert!(t.is_empty() && v.is_empty());
+    }
+}
