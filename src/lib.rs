@@ -4,6 +4,7 @@
 //! `preset` and `data` feed `train`.
 
 pub mod analysis;
+pub mod cli;
 pub mod data;
 pub mod model;
 pub mod optim;

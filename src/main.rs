@@ -1,1 +1,58 @@
-fn main(){}
+//! The `aelab` command line: one function per subcommand.
+
+use aelab::cli;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "aelab", version, about = "A terminal lab for autoencoders")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// The preset for the lab (a file, or a name in presets/); default: vanilla vs denoising on MNIST.
+    preset: Option<String>,
+    /// Override any preset key, e.g. --set corrupt.level=0.5 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE", global = true)]
+    sets: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train headless: a line per epoch, and a JSON object per epoch with --jsonl.
+    Train {
+        preset: String,
+        #[arg(long)]
+        epochs: Option<usize>,
+        #[arg(long)]
+        jsonl: Option<PathBuf>,
+    },
+    /// Analytic vs numerical gradients; last line max_rel_error=…
+    Gradcheck { preset: String },
+    /// Linear autoencoder vs PCA: errors and principal angles.
+    Pca { preset: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Some(Command::Train {
+            preset,
+            epochs,
+            jsonl,
+        }) => cli::train::run(preset, &cli.sets, *epochs, jsonl.as_deref()),
+        Some(Command::Gradcheck { preset }) => cli::gradcheck::run(preset, &cli.sets),
+        Some(Command::Pca { preset }) => cli::pca::run(preset, &cli.sets),
+        None => {
+            let preset = cli.preset.as_deref().unwrap_or(cli::DEFAULT_PRESET);
+            cli::train::run(preset, &cli.sets, None, None)
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("aelab: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,5 @@
-//! (filled in by the analysis work)
+//! Checks and analyses of trained models: the gradient check, PCA against
+//! the linear autoencoder, and the encoder Jacobian.
+
+pub mod gradcheck;
+pub mod pca;

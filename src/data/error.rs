@@ -10,10 +10,10 @@ pub enum DataError {
     #[error("data path {path} does not exist (looked in {})", list(.tried))]
     NotFound { path: PathBuf, tried: Vec<PathBuf> },
 
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
 
     #[error("{path}: the file is empty")]

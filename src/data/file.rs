@@ -32,9 +32,9 @@ pub fn resolve(path: &Path) -> Result<PathBuf> {
 /// The file's contents, decompressed if they start with the gzip magic
 /// (sniffed rather than trusted from the name). The flag says whether it was gzip.
 pub fn read_bytes(path: &Path) -> Result<(Vec<u8>, bool)> {
-    let io = |source| DataError::Io {
+    let io = |error| DataError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let raw = std::fs::read(path).map_err(io)?;
     if raw.is_empty() {

@@ -104,9 +104,9 @@ fn images_file(path: &Path) -> Result<PathBuf> {
     if !path.is_dir() {
         return Ok(path.to_path_buf());
     }
-    let io = |source| DataError::Io {
+    let io = |error| DataError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let mut found = Vec::new();
     for entry in std::fs::read_dir(path).map_err(io)? {

@@ -10,7 +10,7 @@ pub mod penalty;
 pub mod variant;
 
 pub use activation::Activation;
-pub use autoencoder::{Arch, Cache, Objective, Params};
+pub use autoencoder::{Arch, Cache, Objective, Params, Terms};
 pub use corrupt::{Corruption, CorruptionKind};
 pub use linalg::Real;
 pub use loss::Loss;

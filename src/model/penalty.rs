@@ -30,27 +30,41 @@ pub struct Penalties {
     pub contractive: f64,
 }
 
+/// ρ̂ kept inside (0, 1): a unit that never fires (k-sparse) or saturates in
+/// f32 would otherwise make the KL term infinite.
+fn inside<F: Real>(rho_hat: F) -> F {
+    let eps = F::of(1e-7);
+    rho_hat.max(eps).min(F::one() - eps)
+}
+
 /// KL(ρ ‖ ρ̂) between Bernoulli distributions; 0 exactly when ρ̂ = ρ.
 pub fn kl<F: Real>(rho: F, rho_hat: F) -> F {
     let one = F::one();
+    let rho_hat = inside(rho_hat);
     rho * (rho / rho_hat).ln() + (one - rho) * ((one - rho) / (one - rho_hat)).ln()
 }
 
 /// ∂ KL(ρ ‖ ρ̂) / ∂ρ̂.
 pub fn kl_grad<F: Real>(rho: F, rho_hat: F) -> F {
     let one = F::one();
+    let rho_hat = inside(rho_hat);
     -rho / rho_hat + (one - rho) / (one - rho_hat)
 }
 
-/// The k-sparse mask of a batch of codes (m × hidden): 1 for each sample's k
-/// largest codes, 0 elsewhere. Ties go to the lower unit index.
+/// The k-sparse mask of a batch (m × hidden): 1 for each sample's k largest
+/// codes, 0 elsewhere. Ranked by the pre-activation z, which orders the codes
+/// as any increasing g does but does not tie where g saturates.
 pub fn top_k_mask<F: Real>(h: &Array2<F>, k: usize) -> Array2<F> {
     let mut mask = Array2::zeros(h.raw_dim());
     let mut order: Vec<usize> = Vec::with_capacity(h.ncols());
     for (row, mut out) in h.axis_iter(Axis(0)).zip(mask.axis_iter_mut(Axis(0))) {
         order.clear();
         order.extend(0..row.len());
-        order.sort_by(|&a, &b| row[b].partial_cmp(&row[a]).unwrap_or(std::cmp::Ordering::Equal));
+        order.sort_by(|&a, &b| {
+            row[b]
+                .partial_cmp(&row[a])
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
         for &j in order.iter().take(k) {
             out[j] = F::one();
         }
@@ -85,6 +99,9 @@ mod tests {
     fn top_k_keeps_the_largest_codes_per_sample() {
         let h = ndarray::array![[0.1, 0.9, 0.5, 0.3], [0.7, 0.2, 0.8, 0.1]];
         let mask = top_k_mask(&h, 2);
-        assert_eq!(mask, ndarray::array![[0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0]]);
+        assert_eq!(
+            mask,
+            ndarray::array![[0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0]]
+        );
     }
 }

@@ -21,6 +21,8 @@ pub struct Snapshot {
     pub image_shape: (usize, usize),
     /// One per model, in preset order (the base model first).
     pub models: Vec<ModelView>,
+    /// What the trainer has to say (a change applied, a refused key, a divergence).
+    pub message: Option<String>,
 }
 
 /// One step's objective and its split into terms.

@@ -1,0 +1,165 @@
+//! The lecture's result that a linear autoencoder recovers PCA: the top-k
+//! principal subspace by SVD (faer), the rank-k reconstruction error, and
+//! the principal angles between two subspaces.
+
+use crate::model::{Activation, Arch, Loss, Objective, Params, Penalties};
+use crate::optim::Lbfgs;
+use faer::Mat;
+use ndarray::Array2;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+/// The top principal directions of centred data.
+pub struct Pca {
+    /// inputs × k, orthonormal columns, by decreasing singular value.
+    pub components: Array2<f64>,
+    /// Every singular value of the data, decreasing.
+    pub singular_values: Vec<f64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PcaError {
+    #[error("the SVD did not converge")]
+    Svd,
+    #[error("k = {k} components asked of data with {inputs} inputs and {samples} samples")]
+    TooMany {
+        k: usize,
+        inputs: usize,
+        samples: usize,
+    },
+}
+
+fn to_faer(a: &Array2<f64>) -> Mat<f64> {
+    Mat::from_fn(a.nrows(), a.ncols(), |i, j| a[[i, j]])
+}
+
+/// A = U diag(S) Vᵀ.
+type Svd = (Array2<f64>, Vec<f64>, Array2<f64>);
+
+/// The thin SVD of `a`: (U, S, V).
+fn thin_svd(a: &Array2<f64>) -> Result<Svd, PcaError> {
+    let svd = to_faer(a).thin_svd().map_err(|_| PcaError::Svd)?;
+    let (u, s, v) = (svd.U(), svd.S().column_vector(), svd.V());
+    let u = Array2::from_shape_fn((u.nrows(), u.ncols()), |(i, j)| u[(i, j)]);
+    let v = Array2::from_shape_fn((v.nrows(), v.ncols()), |(i, j)| v[(i, j)]);
+    Ok((u, (0..s.nrows()).map(|i| s[i]).collect(), v))
+}
+
+/// PCA of normalised data X (m × inputs, centred): X = U S Vᵀ, the
+/// components are the first k columns of V.
+pub fn pca(x: &Array2<f64>, k: usize) -> Result<Pca, PcaError> {
+    let (m, n) = x.dim();
+    if k == 0 || k > n.min(m) {
+        return Err(PcaError::TooMany {
+            k,
+            inputs: n,
+            samples: m,
+        });
+    }
+    let (_, s, v) = thin_svd(x)?;
+    Ok(Pca {
+        components: v.slice(ndarray::s![.., ..k]).to_owned(),
+        singular_values: s,
+    })
+}
+
+/// Σ_i ‖x_i − P x_i‖² for the projection P onto orthonormal `basis` (inputs × k).
+pub fn projection_error(x: &Array2<f64>, basis: &Array2<f64>) -> f64 {
+    let coded = x.dot(basis);
+    let back = coded.dot(&basis.t());
+    (x - &back).iter().map(|v| v * v).sum()
+}
+
+/// Cosines of the principal angles between the column spaces of `a` and `b`
+/// (both inputs × k), decreasing.
+pub fn principal_cosines(a: &Array2<f64>, b: &Array2<f64>) -> Result<Vec<f64>, PcaError> {
+    let (qa, _, _) = thin_svd(a)?;
+    let (qb, _, _) = thin_svd(b)?;
+    let (_, s, _) = thin_svd(&qa.t().dot(&qb))?;
+    Ok(s.into_iter().map(|c| c.min(1.0)).collect())
+}
+
+/// A linear autoencoder trained to convergence on `x` (m × inputs), by
+/// full-batch L-BFGS on (1/m) Σ ½‖x̂ − x‖².
+pub struct LinearAe {
+    pub params: Params<f64>,
+    pub iterations: usize,
+    pub converged: bool,
+}
+
+pub fn train_linear_ae(x: &Array2<f64>, k: usize, seed: u64, max_iterations: usize) -> LinearAe {
+    let objective = Objective {
+        encoder: Activation::Linear,
+        decoder: Activation::Linear,
+        loss: Loss::Mse,
+        penalties: Penalties::default(),
+    };
+    let arch = Arch {
+        inputs: x.ncols(),
+        hidden: k,
+        tied: false,
+    };
+    let mut params = Params::<f64>::init(arch, &mut StdRng::seed_from_u64(seed));
+    let mut lbfgs = Lbfgs::<f64>::new(20);
+    let mut cost = |theta: &[f64], grad: &mut [f64]| {
+        let p = Params {
+            arch,
+            theta: theta.to_vec(),
+        };
+        objective.value_and_gradient(&p, x, x, grad).0.total()
+    };
+    let mut iterations = 0;
+    let mut converged = false;
+    while iterations < max_iterations && !converged {
+        converged = lbfgs.step(&mut params.theta, &mut cost).converged;
+        iterations += 1;
+    }
+    LinearAe {
+        params,
+        iterations,
+        converged,
+    }
+}
+
+impl LinearAe {
+    /// Σ_i ‖x_i − x̂_i‖² on `x`.
+    pub fn error(&self, x: &Array2<f64>) -> f64 {
+        let objective = Objective {
+            encoder: Activation::Linear,
+            decoder: Activation::Linear,
+            loss: Loss::Mse,
+            penalties: Penalties::default(),
+        };
+        let x_hat = objective.forward(&self.params, x).x_hat;
+        (x - &x_hat).iter().map(|v| v * v).sum()
+    }
+
+    /// The decoder's column space: W2 (inputs × k).
+    pub fn decoder(&self) -> Array2<f64> {
+        self.params.views().w2.expect("untied").to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Data stretched along two known directions in 5-D: PCA finds them and
+    /// the rank-2 error is the energy of the other three.
+    #[test]
+    fn pca_finds_the_stretched_directions() {
+        let mut rng = StdRng::seed_from_u64(3);
+        use rand::RngExt;
+        let x = Array2::from_shape_fn((400, 5), |(_, j)| {
+            let scale = [5.0, 3.0, 0.1, 0.1, 0.1][j];
+            scale * (rng.random::<f64>() - 0.5)
+        });
+        let x = &x - &x.mean_axis(ndarray::Axis(0)).unwrap();
+        let p = pca(&x, 2).unwrap();
+        let truth = Array2::from_shape_fn((5, 2), |(i, j)| if i == j { 1.0 } else { 0.0 });
+        let cos = principal_cosines(&p.components, &truth).unwrap();
+        assert!(cos.iter().all(|&c| c > 0.999), "{cos:?}");
+        let rest: f64 = p.singular_values[2..].iter().map(|s| s * s).sum();
+        assert!((projection_error(&x, &p.components) - rest).abs() < 1e-9 * rest.max(1.0));
+    }
+}

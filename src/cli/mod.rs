@@ -1,0 +1,24 @@
+//! The subcommands behind `main.rs`, one file each.
+
+pub mod gradcheck;
+pub mod pca;
+pub mod train;
+
+use crate::data::{self, Dataset};
+use crate::preset::{self, Preset};
+use anyhow::{Context, Result};
+
+/// The preset `aelab` opens with no argument: vanilla vs denoising on MNIST.
+pub const DEFAULT_PRESET: &str = "demo";
+
+/// Loads a preset (a path or a bundled name) with `--set` overrides.
+pub fn load_preset(name: &str, sets: &[String]) -> Result<Preset> {
+    let path = preset::find(name);
+    Ok(Preset::load(&path, sets)?)
+}
+
+/// The preset's data, limited and split into (train, validation).
+pub fn load_data(preset: &Preset) -> Result<(Dataset, Dataset)> {
+    let set = data::load(&preset.data).with_context(|| format!("{}: [data]", preset.origin))?;
+    Ok(set.split(preset.data.validation, preset.seed))
+}

@@ -1,0 +1,655 @@
+//! The training loop, without threads: models, data and RNGs; one `step()`
+//! at a time; commands applied at step boundaries. The same `Trainer` runs
+//! headless (`aelab train`) and behind the TUI (see `worker.rs`).
+
+use super::{Command, LossPoint, ModelView, Recon, Snapshot};
+use crate::data::Dataset;
+use crate::model::{Activation, Objective, Params, Terms};
+use crate::optim::{self, Lbfgs, Optimizer, OptimizerKind};
+use crate::preset::{ModelConfig, Preset, PresetError};
+use ndarray::{Array2, Axis};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use std::sync::Arc;
+use std::time::Instant;
+use toml::Value;
+
+/// How many validation samples the reconstruction pane shows.
+const RECON_SAMPLES: usize = 6;
+/// Codes closer than this to the ends of the activation's range count as saturated.
+const SATURATION_MARGIN: f32 = 0.05;
+
+/// An optimiser: one update per minibatch, or L-BFGS on the full batch.
+enum Stepper {
+    FirstOrder(Box<dyn Optimizer<f32>>),
+    Lbfgs(Lbfgs<f32>),
+}
+
+impl Stepper {
+    fn new(kind: OptimizerKind, lr: f64, len: usize) -> Self {
+        match optim::first_order(kind, lr, len) {
+            Some(o) => Stepper::FirstOrder(o),
+            None => Stepper::Lbfgs(Lbfgs::default()),
+        }
+    }
+}
+
+/// One model under training.
+struct Slot {
+    config: ModelConfig,
+    /// Runtime changes on top of the preset, in order (`key`, value).
+    changes: Vec<(String, Value)>,
+    params: Params<f32>,
+    stepper: Stepper,
+    /// The corruption noise: each model its own stream, seeded from the preset.
+    noise: StdRng,
+    grad: Vec<f32>,
+    /// The last batch's terms and statistics (for snapshots).
+    last: Option<BatchStats>,
+    losses: Vec<LossPoint>,
+    /// Sums over the current epoch, for the epoch report.
+    epoch_sum: EpochSum,
+    val_recon: Option<f32>,
+}
+
+#[derive(Clone)]
+struct BatchStats {
+    rho_hat: Vec<f32>,
+    jacobian_units: Vec<f32>,
+    saturated: f32,
+    sensitivity: Vec<f32>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct EpochSum {
+    batches: usize,
+    terms: Terms,
+    /// Σ over batches of the per-pixel MSE between X̂ and the clean X.
+    recon_mse: f64,
+}
+
+/// What one epoch of one model came to (a JSON line of `aelab train`).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ModelReport {
+    pub label: String,
+    /// Mean over the epoch's batches of the whole objective J.
+    pub loss: f64,
+    /// Mean per-pixel squared error of the reconstructions (training batches).
+    pub recon: f64,
+    pub weight_decay: f64,
+    pub sparsity: f64,
+    pub l1: f64,
+    pub contractive: f64,
+    /// Mean ρ̂ over units, on the clean validation inputs.
+    pub rho_hat_mean: f64,
+    /// Mean ‖J_h(x)‖²_F on the clean validation inputs.
+    pub jacobian_fro2: f64,
+    /// Per-pixel MSE between clean validation inputs and the reconstruction of
+    /// their `eval.corrupt`-corrupted versions.
+    pub val_recon: f64,
+}
+
+/// Training diverged: the objective became NaN or infinite.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "model \"{label}\" diverged at step {step}: the objective is {value}; lower train.lr or add weight decay"
+)]
+pub struct Diverged {
+    pub label: String,
+    pub step: u64,
+    pub value: f64,
+}
+
+pub struct Trainer {
+    preset: Preset,
+    train: Dataset,
+    val: Dataset,
+    slots: Vec<Slot>,
+    /// The epoch's order of training samples, and where the next batch starts.
+    order: Vec<usize>,
+    cursor: usize,
+    shuffle: StdRng,
+    step: u64,
+    epoch: usize,
+    run_id: u64,
+    running: bool,
+    steps_requested: u64,
+    /// Every command applied, with the step it was applied before: a replayable timeline.
+    log: Vec<(u64, Command)>,
+    /// The timeline entries of the preset not yet applied (sorted by step).
+    timeline_at: usize,
+    message: Option<String>,
+    /// Samples seen and when the throughput window started.
+    window: (usize, Instant),
+    samples_per_s: f64,
+}
+
+impl Trainer {
+    /// Builds the models of a preset on its data (already split).
+    pub fn new(preset: Preset, train: Dataset, val: Dataset) -> Result<Trainer, PresetError> {
+        if train.is_empty() {
+            return Err(PresetError::Invalid {
+                origin: preset.origin.clone(),
+                message: "the training split is empty".into(),
+            });
+        }
+        if preset
+            .models
+            .iter()
+            .any(|m| m.loss == crate::model::Loss::Bce)
+            && train.x.iter().any(|&v| !(0.0..=1.0).contains(&v))
+        {
+            return Err(PresetError::Invalid {
+                origin: format!("{}: model.loss", preset.origin),
+                message: "bce needs targets in [0, 1], but the data has values outside it; use loss = \"mse\"".into(),
+            });
+        }
+        let mut t = Trainer {
+            order: (0..train.len()).collect(),
+            cursor: 0,
+            shuffle: StdRng::seed_from_u64(preset.seed),
+            slots: Vec::new(),
+            step: 0,
+            epoch: 0,
+            run_id: 0,
+            running: true,
+            steps_requested: 0,
+            log: Vec::new(),
+            timeline_at: 0,
+            message: None,
+            window: (0, Instant::now()),
+            samples_per_s: 0.0,
+            preset,
+            train,
+            val,
+        };
+        t.init_models();
+        Ok(t)
+    }
+
+    /// (Re-)initialises every model from the seed: the same initial weights
+    /// for models of the same shape.
+    fn init_models(&mut self) {
+        let inputs = self.train.inputs();
+        let seed = self.preset.seed;
+        let old: Vec<(ModelConfig, Vec<(String, Value)>)> = if self.slots.is_empty() {
+            self.preset
+                .models
+                .iter()
+                .map(|c| (c.clone(), Vec::new()))
+                .collect()
+        } else {
+            self.slots
+                .drain(..)
+                .map(|s| (s.config, s.changes))
+                .collect()
+        };
+        for (i, (config, changes)) in old.into_iter().enumerate() {
+            let mut init_rng = StdRng::seed_from_u64(seed);
+            let params = Params::init(config.arch(inputs), &mut init_rng);
+            let len = params.theta.len();
+            self.slots.push(Slot {
+                stepper: Stepper::new(config.optimizer, config.lr, len),
+                config,
+                changes,
+                params,
+                noise: StdRng::seed_from_u64(seed.wrapping_add(1 + i as u64)),
+                grad: vec![0.0; len],
+                last: None,
+                losses: Vec::new(),
+                epoch_sum: EpochSum::default(),
+                val_recon: None,
+            });
+        }
+        self.shuffle = StdRng::seed_from_u64(seed);
+        self.order = (0..self.train.len()).collect();
+        self.order.shuffle(&mut self.shuffle);
+        self.cursor = 0;
+    }
+
+    pub fn step_count(&self) -> u64 {
+        self.step
+    }
+
+    pub fn epoch(&self) -> usize {
+        self.epoch
+    }
+
+    pub fn running(&self) -> bool {
+        self.running
+    }
+
+    pub fn run_id(&self) -> u64 {
+        self.run_id
+    }
+
+    pub fn preset(&self) -> &Preset {
+        &self.preset
+    }
+
+    pub fn configs(&self) -> Vec<&ModelConfig> {
+        self.slots.iter().map(|s| &s.config).collect()
+    }
+
+    /// The parameters of model `i` (for analyses after training).
+    pub fn params(&self, i: usize) -> &Params<f32> {
+        &self.slots[i].params
+    }
+
+    pub fn train_set(&self) -> &Dataset {
+        &self.train
+    }
+
+    pub fn val_set(&self) -> &Dataset {
+        &self.val
+    }
+
+    /// The commands applied so far, each with the step it was applied before.
+    pub fn log(&self) -> &[(u64, Command)] {
+        &self.log
+    }
+
+    /// Whether the worker should take a step now.
+    pub fn wants_step(&self) -> bool {
+        self.running || self.steps_requested > 0
+    }
+
+    /// Applies a command at this step boundary.
+    pub fn apply(&mut self, command: Command) {
+        self.log.push((self.step, command.clone()));
+        match command {
+            Command::SetRunning(on) => {
+                self.running = on;
+                self.steps_requested = 0;
+            }
+            Command::StepOnce => {
+                self.running = false;
+                self.steps_requested += 1;
+            }
+            Command::Reset => {
+                self.run_id += 1;
+                self.step = 0;
+                self.epoch = 0;
+                self.timeline_at = 0;
+                self.init_models();
+                self.message = Some("weights re-initialised".into());
+            }
+            Command::Set { model, key, value } => {
+                let targets: Vec<usize> = match model {
+                    Some(i) if i < self.slots.len() => vec![i],
+                    Some(_) => Vec::new(),
+                    None => (0..self.slots.len()).collect(),
+                };
+                for i in targets {
+                    if let Err(e) = self.set(i, &key, value.clone()) {
+                        self.message = Some(e);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Changes one key of model `i`, keeping its weights.
+    fn set(&mut self, i: usize, key: &str, value: Value) -> Result<(), String> {
+        let slot = &mut self.slots[i];
+        let mut changes = slot.changes.clone();
+        if key == "variant" {
+            // A new variant brings its own defaults: forget the changes it sets.
+            changes.retain(|(k, _)| {
+                !(k.starts_with("regularize") || k.starts_with("corrupt") || k == "model.tied")
+            });
+        }
+        changes.retain(|(k, _)| k != key);
+        let shown = short(&value);
+        changes.push((key.to_string(), value));
+        let config = self
+            .preset
+            .resolve_model(i, &changes)
+            .map_err(|e| e.to_string())?;
+        if config.hidden != slot.config.hidden {
+            return Err(
+                "model.hidden cannot change while training: edit the preset and restart".into(),
+            );
+        }
+        if config.tied != slot.config.tied {
+            slot.params = slot.params.with_tied(config.tied);
+            slot.grad = vec![0.0; slot.params.theta.len()];
+            slot.stepper = Stepper::new(config.optimizer, config.lr, slot.params.theta.len());
+        } else if config.optimizer != slot.config.optimizer {
+            slot.stepper = Stepper::new(config.optimizer, config.lr, slot.params.theta.len());
+        }
+        match &mut slot.stepper {
+            Stepper::FirstOrder(o) => o.set_lr(config.lr),
+            // The objective changed: old curvature pairs no longer describe it.
+            Stepper::Lbfgs(l) => l.reset(),
+        }
+        self.message = Some(format!("{key} = {shown} ({})", config.label));
+        slot.config = config;
+        slot.changes = changes;
+        Ok(())
+    }
+
+    /// Takes one step: the next minibatch for every model (the same batch for
+    /// all), or one L-BFGS iteration on the full batch.
+    pub fn step(&mut self) -> Result<(), Diverged> {
+        self.apply_timeline();
+        self.steps_requested = self.steps_requested.saturating_sub(1);
+        let full_batch = matches!(
+            self.slots.first().map(|s| &s.stepper),
+            Some(Stepper::Lbfgs(_))
+        );
+        let idx: Vec<usize> = if full_batch {
+            (0..self.train.len()).collect()
+        } else {
+            let end = (self.cursor + self.preset.batch).min(self.order.len());
+            self.order[self.cursor..end].to_vec()
+        };
+        let x = self.train.rows(&idx);
+        let step = self.step;
+        for slot in &mut self.slots {
+            let before = slot.params.theta.clone();
+            let point = slot.step(&x, step);
+            if !point.total.is_finite() || slot.params.theta.iter().any(|v| !v.is_finite()) {
+                slot.params.theta = before;
+                self.running = false;
+                self.steps_requested = 0;
+                let err = Diverged {
+                    label: slot.config.label.clone(),
+                    step,
+                    value: point.total as f64,
+                };
+                self.message = Some(format!("{err}: paused"));
+                return Err(err);
+            }
+        }
+        self.step += 1;
+        self.count_samples(idx.len());
+        if full_batch {
+            self.epoch += 1;
+        } else {
+            self.cursor += idx.len();
+            if self.cursor >= self.order.len() {
+                self.epoch += 1;
+                self.cursor = 0;
+                self.order.shuffle(&mut self.shuffle);
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_timeline(&mut self) {
+        while let Some(entry) = self.preset.timeline.get(self.timeline_at) {
+            if entry.step > self.step {
+                break;
+            }
+            let entry = entry.clone();
+            self.timeline_at += 1;
+            if entry.step < self.step {
+                continue;
+            }
+            for (key, value) in entry.set {
+                self.apply(Command::Set {
+                    model: entry.model,
+                    key,
+                    value,
+                });
+            }
+        }
+    }
+
+    fn count_samples(&mut self, n: usize) {
+        self.window.0 += n;
+        let elapsed = self.window.1.elapsed().as_secs_f64();
+        if elapsed >= 0.5 {
+            self.samples_per_s = self.window.0 as f64 / elapsed;
+            self.window = (0, Instant::now());
+        }
+    }
+
+    /// Runs steps until the current epoch ends, then evaluates every model.
+    pub fn run_epoch(&mut self) -> Result<Vec<ModelReport>, Diverged> {
+        let epoch = self.epoch;
+        for slot in &mut self.slots {
+            slot.epoch_sum = EpochSum::default();
+        }
+        while self.epoch == epoch {
+            self.step()?;
+        }
+        Ok((0..self.slots.len()).map(|i| self.report(i)).collect())
+    }
+
+    /// The epoch report of model `i`, evaluated on the validation split.
+    fn report(&mut self, i: usize) -> ModelReport {
+        let eval = self.evaluate(i);
+        let slot = &mut self.slots[i];
+        slot.val_recon = Some(eval.val_recon as f32);
+        let s = slot.epoch_sum;
+        let n = s.batches.max(1) as f64;
+        ModelReport {
+            label: slot.config.label.clone(),
+            loss: s.terms.total() / n,
+            recon: s.recon_mse / n,
+            weight_decay: s.terms.weight_decay / n,
+            sparsity: s.terms.sparsity / n,
+            l1: s.terms.l1 / n,
+            contractive: s.terms.contractive / n,
+            rho_hat_mean: eval.rho_hat_mean,
+            jacobian_fro2: eval.jacobian_fro2,
+            val_recon: eval.val_recon,
+        }
+    }
+
+    /// Validation statistics of model `i`; the eval corruption noise is the
+    /// same draw for every model and every call, so numbers compare.
+    pub fn evaluate(&self, i: usize) -> Evaluation {
+        let slot = &self.slots[i];
+        let objective = slot.config.objective();
+        let x = &self.val.x;
+        if x.nrows() == 0 {
+            return Evaluation::default();
+        }
+        let mut rng = StdRng::seed_from_u64(self.preset.seed ^ 0x5eed_e7a1);
+        let x_tilde = self.preset.eval_corrupt.apply(x, &mut rng);
+        let corrupted = objective.forward(&slot.params, &x_tilde);
+        let clean = objective.forward(&slot.params, x);
+        Evaluation {
+            val_recon: per_pixel_mse(x, &corrupted.x_hat),
+            rho_hat_mean: clean.rho_hat.mean().unwrap_or(0.0) as f64,
+            jacobian_fro2: clean.jacobian_units.sum() as f64,
+        }
+    }
+
+    /// The state for the UI: loss points since the previous snapshot, and the
+    /// newest pictures.
+    pub fn snapshot(&mut self) -> Snapshot {
+        let val = &self.val;
+        let k = RECON_SAMPLES.min(val.len());
+        let idx: Vec<usize> = (0..k).collect();
+        let original = val.rows(&idx);
+        let labels = val.label_rows(&idx);
+        let models = self
+            .slots
+            .iter_mut()
+            .map(|slot| {
+                // The shown corruption is redrawn each snapshot from a fixed seed, so frames are reproducible.
+                let mut rng = StdRng::seed_from_u64(slot.config.hidden as u64);
+                let corrupted = slot.config.corrupt.apply(&original, &mut rng);
+                let objective = slot.config.objective();
+                let reconstructed = objective.forward(&slot.params, &corrupted).x_hat;
+                let stats = slot.last.clone().unwrap_or_else(|| {
+                    slot.stats(&objective, &objective.forward(&slot.params, &original))
+                });
+                let (filters, filter_norms) = normalised_filters(&slot.params);
+                ModelView {
+                    config: slot.config.clone(),
+                    losses: std::mem::take(&mut slot.losses),
+                    jacobian_fro2: stats.jacobian_units.iter().sum(),
+                    rho_hat: stats.rho_hat,
+                    jacobian_units: stats.jacobian_units,
+                    saturated: stats.saturated,
+                    filters: Arc::new(filters),
+                    filter_norms,
+                    sensitivity: stats.sensitivity,
+                    recon: Arc::new(Recon {
+                        original: original.clone(),
+                        corrupted,
+                        reconstructed,
+                        labels: labels.clone(),
+                    }),
+                    val_recon: slot.val_recon,
+                }
+            })
+            .collect();
+        Snapshot {
+            run_id: self.run_id,
+            step: self.step,
+            epoch: self.epoch,
+            samples_per_s: self.samples_per_s,
+            running: self.running,
+            dataset: format!(
+                "{} ({} train / {} val)",
+                self.train.name,
+                self.train.len(),
+                self.val.len()
+            ),
+            image_shape: self.train.shape,
+            models,
+            message: self.message.take(),
+        }
+    }
+}
+
+/// Validation statistics of one model.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Evaluation {
+    pub val_recon: f64,
+    pub rho_hat_mean: f64,
+    pub jacobian_fro2: f64,
+}
+
+impl Slot {
+    /// One update on the clean batch `x`; returns the step's loss point.
+    fn step(&mut self, x: &Array2<f32>, step: u64) -> LossPoint {
+        let objective = self.config.objective();
+        // Fresh noise each time a sample is seen; drawn once per step so that
+        // L-BFGS's line search sees one fixed objective.
+        let x_tilde = self.config.corrupt.apply(x, &mut self.noise);
+        let (terms, cache) = match &mut self.stepper {
+            Stepper::FirstOrder(opt) => {
+                let (terms, cache) =
+                    objective.value_and_gradient(&self.params, x, &x_tilde, &mut self.grad);
+                opt.step(&mut self.params.theta, &self.grad);
+                (terms, cache)
+            }
+            Stepper::Lbfgs(lbfgs) => {
+                let arch = self.params.arch;
+                let mut cost = |theta: &[f32], grad: &mut [f32]| {
+                    let p = Params {
+                        arch,
+                        theta: theta.to_vec(),
+                    };
+                    let (terms, _) = objective.value_and_gradient(&p, x, &x_tilde, grad);
+                    terms.total() as f32
+                };
+                lbfgs.step(&mut self.params.theta, &mut cost);
+                let cache = objective.forward(&self.params, &x_tilde);
+                (objective.terms(&self.params, x, &cache), cache)
+            }
+        };
+        let point = LossPoint {
+            step,
+            total: terms.total() as f32,
+            recon: terms.recon as f32,
+            weight_decay: terms.weight_decay as f32,
+            sparsity: terms.sparsity as f32,
+            l1: terms.l1 as f32,
+            contractive: terms.contractive as f32,
+        };
+        self.epoch_sum.batches += 1;
+        self.epoch_sum.recon_mse += per_pixel_mse(x, &cache.x_hat);
+        add_terms(&mut self.epoch_sum.terms, &terms);
+        self.last = Some(self.stats(&objective, &cache));
+        self.losses.push(point);
+        point
+    }
+
+    fn stats(&self, objective: &Objective, cache: &crate::model::Cache<f32>) -> BatchStats {
+        let (lo, hi) = objective.encoder.range();
+        let saturated = match objective.encoder {
+            Activation::Sigmoid | Activation::Tanh => {
+                let margin = SATURATION_MARGIN * (hi - lo) as f32;
+                cache
+                    .h
+                    .iter()
+                    .filter(|&&h| h < lo as f32 + margin || h > hi as f32 - margin)
+                    .count()
+            }
+            // A relu unit is flat (dead) where it outputs 0; linear never saturates.
+            Activation::Relu => cache.h.iter().filter(|&&h| h <= 0.0).count(),
+            Activation::Linear => 0,
+        } as f32
+            / cache.h.len().max(1) as f32;
+        let w1 = self.params.views().w1;
+        let mean_abs_w = w1.map_axis(Axis(1), |r| {
+            r.iter().map(|v| v.abs()).sum::<f32>() / r.len().max(1) as f32
+        });
+        let mean_abs_g = cache
+            .z1
+            .map(|&z| objective.encoder.d1(z).abs())
+            .mean_axis(Axis(0));
+        let sensitivity = match mean_abs_g {
+            Some(g) => (&g * &mean_abs_w).to_vec(),
+            None => vec![0.0; w1.nrows()],
+        };
+        BatchStats {
+            rho_hat: cache.rho_hat.to_vec(),
+            jacobian_units: cache.jacobian_units.to_vec(),
+            saturated,
+            sensitivity,
+        }
+    }
+}
+
+fn short(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Float(f) => format!("{f:.4}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn add_terms(sum: &mut Terms, t: &Terms) {
+    sum.recon += t.recon;
+    sum.weight_decay += t.weight_decay;
+    sum.sparsity += t.sparsity;
+    sum.l1 += t.l1;
+    sum.contractive += t.contractive;
+}
+
+/// Mean over samples and pixels of (x̂ − x)².
+pub fn per_pixel_mse(x: &Array2<f32>, x_hat: &Array2<f32>) -> f64 {
+    let n = x.len().max(1) as f64;
+    x.iter()
+        .zip(x_hat.iter())
+        .map(|(&a, &b)| ((a - b) as f64).powi(2))
+        .sum::<f64>()
+        / n
+}
+
+/// W1[j] / ‖W1[j]‖ for every unit, and the norms.
+pub fn normalised_filters(params: &Params<f32>) -> (Array2<f32>, Vec<f32>) {
+    let mut w1 = params.views().w1.to_owned();
+    let mut norms = Vec::with_capacity(w1.nrows());
+    for mut row in w1.axis_iter_mut(Axis(0)) {
+        let norm = row.iter().map(|v| v * v).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            row /= norm;
+        }
+        norms.push(norm);
+    }
+    (w1, norms)
+}

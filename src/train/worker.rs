@@ -1,0 +1,94 @@
+//! The trainer on its own thread: commands come down a channel and are
+//! applied at the next step boundary; snapshots go up at most
+//! `SNAPSHOT_HZ` times a second. The thread ends when the UI hangs up.
+
+use super::{Command, Snapshot, Trainer};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Snapshots a second: smooth enough for the eye, cheap for the trainer.
+pub const SNAPSHOT_HZ: u64 = 20;
+
+/// The UI's side of a running trainer.
+pub struct Worker {
+    pub commands: Sender<Command>,
+    pub snapshots: Receiver<Snapshot>,
+    thread: JoinHandle<()>,
+}
+
+impl Worker {
+    /// Starts `trainer` on a thread of its own.
+    pub fn spawn(mut trainer: Trainer) -> Worker {
+        let (commands, command_rx) = mpsc::channel();
+        let (snapshot_tx, snapshots) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("trainer".into())
+            .spawn(move || run(&mut trainer, &command_rx, &snapshot_tx))
+            .expect("spawning the trainer thread");
+        Worker {
+            commands,
+            snapshots,
+            thread,
+        }
+    }
+
+    /// Hangs up and waits for the thread to finish its step.
+    pub fn stop(self) {
+        let Worker {
+            commands,
+            snapshots,
+            thread,
+        } = self;
+        drop(commands);
+        drop(snapshots);
+        let _ = thread.join();
+    }
+
+    /// The channel ends, for a UI that takes them apart.
+    pub fn split(self) -> (Sender<Command>, Receiver<Snapshot>, JoinHandle<()>) {
+        (self.commands, self.snapshots, self.thread)
+    }
+}
+
+fn run(trainer: &mut Trainer, commands: &Receiver<Command>, snapshots: &Sender<Snapshot>) {
+    let period = Duration::from_millis(1000 / SNAPSHOT_HZ);
+    let mut last_sent: Option<Instant> = None;
+    let mut changed = true;
+    loop {
+        // Commands first, at the step boundary.
+        loop {
+            match commands.try_recv() {
+                Ok(c) => {
+                    trainer.apply(c);
+                    changed = true;
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => return,
+            }
+        }
+        if trainer.wants_step() {
+            // A divergence pauses the trainer and is reported in the snapshot.
+            let _ = trainer.step();
+            changed = true;
+        } else if !changed {
+            // Paused: sleep until a command arrives.
+            match commands.recv_timeout(period) {
+                Ok(c) => {
+                    trainer.apply(c);
+                    changed = true;
+                }
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        let due = last_sent.is_none_or(|t| t.elapsed() >= period);
+        if changed && (due || !trainer.wants_step()) {
+            if snapshots.send(trainer.snapshot()).is_err() {
+                return;
+            }
+            last_sent = Some(Instant::now());
+            changed = false;
+        }
+    }
+}
