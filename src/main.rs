@@ -31,6 +31,12 @@ enum Command {
     Gradcheck { preset: String },
     /// Linear autoencoder vs PCA: errors and principal angles.
     Pca { preset: String },
+    /// Softmax classifiers on the hidden codes and on the raw pixels.
+    Probe {
+        preset: String,
+        #[arg(long)]
+        epochs: Option<usize>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -43,6 +49,7 @@ fn main() -> ExitCode {
         }) => cli::train::run(preset, &cli.sets, *epochs, jsonl.as_deref()),
         Some(Command::Gradcheck { preset }) => cli::gradcheck::run(preset, &cli.sets),
         Some(Command::Pca { preset }) => cli::pca::run(preset, &cli.sets),
+        Some(Command::Probe { preset, epochs }) => cli::probe::run(preset, &cli.sets, *epochs),
         None => {
             let preset = cli.preset.as_deref().unwrap_or(cli::DEFAULT_PRESET);
             cli::train::run(preset, &cli.sets, None, None)

@@ -155,7 +155,7 @@ fn linear_autoencoder_recovers_pca_on_the_digits() {
     let p = pca(&x, k).unwrap();
     let pca_error = projection_error(&x, &p.components);
     let scale = (x.nrows() as f64).sqrt();
-    let ae = train_linear_ae(&(&x * scale), k, 42, 5000);
+    let ae = train_linear_ae(&(&x * scale), k, 42, 5000, |_| {});
     let ae_error = ae.error(&(&x * scale)) / (scale * scale);
     assert!(
         ae_error <= pca_error * 1.02,

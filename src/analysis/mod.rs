@@ -3,3 +3,4 @@
 
 pub mod gradcheck;
 pub mod pca;
+pub mod probe;

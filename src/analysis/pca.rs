@@ -87,7 +87,14 @@ pub struct LinearAe {
     pub converged: bool,
 }
 
-pub fn train_linear_ae(x: &Array2<f64>, k: usize, seed: u64, max_iterations: usize) -> LinearAe {
+/// `on_iteration` is told each iteration's number (for progress).
+pub fn train_linear_ae(
+    x: &Array2<f64>,
+    k: usize,
+    seed: u64,
+    max_iterations: usize,
+    mut on_iteration: impl FnMut(usize),
+) -> LinearAe {
     let objective = Objective {
         encoder: Activation::Linear,
         decoder: Activation::Linear,
@@ -113,6 +120,7 @@ pub fn train_linear_ae(x: &Array2<f64>, k: usize, seed: u64, max_iterations: usi
     while iterations < max_iterations && !converged {
         converged = lbfgs.step(&mut params.theta, &mut cost).converged;
         iterations += 1;
+        on_iteration(iterations);
     }
     LinearAe {
         params,

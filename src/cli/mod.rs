@@ -2,6 +2,8 @@
 
 pub mod gradcheck;
 pub mod pca;
+pub mod probe;
+pub mod progress;
 pub mod train;
 
 use crate::data::{self, Dataset};

@@ -1,6 +1,7 @@
 //! `aelab pca PRESET`: PCA of the normalised data against a linear
 //! autoencoder with k = model.hidden trained to convergence.
 
+use super::progress::Progress;
 use super::{load_data, load_preset};
 use crate::analysis::pca::{pca, principal_cosines, projection_error, train_linear_ae};
 use anyhow::Result;
@@ -32,7 +33,11 @@ pub fn run(preset: &str, sets: &[String]) -> Result<()> {
     // Train on √m·X (the centred data) so the objective's scale is the pixels'; errors are reported on X.
     let scale = (x.nrows() as f64).sqrt();
     let centred = &x * scale;
-    let ae = train_linear_ae(&centred, k, preset.seed, MAX_ITERATIONS);
+    let mut progress = Progress::new("L-BFGS", MAX_ITERATIONS as u64);
+    let ae = train_linear_ae(&centred, k, preset.seed, MAX_ITERATIONS, |i| {
+        progress.set(i as u64)
+    });
+    progress.finish();
     let ae_error = ae.error(&centred) / (scale * scale);
     println!(
         "linear autoencoder (L-BFGS, {} iterations, {}): error = {ae_error:.6} ({:+.3}% vs PCA)",

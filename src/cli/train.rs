@@ -1,6 +1,7 @@
 //! `aelab train PRESET`: headless training, a line per epoch on stdout and a
 //! JSON object per epoch and model in `--jsonl`; last line `final_loss=…`.
 
+use super::progress::Progress;
 use super::{load_data, load_preset};
 use crate::train::Trainer;
 use anyhow::{Context, Result};
@@ -36,13 +37,14 @@ pub fn run(
     let samples = train.len();
     let mut trainer = Trainer::new(preset, train, val)?;
     let mut final_loss = f64::NAN;
+    let mut progress = Progress::bar_only("epochs", epochs as u64);
     for _ in 0..epochs {
         let started = Instant::now();
         let reports = trainer.run_epoch()?;
         let seconds = started.elapsed().as_secs_f64();
         let samples_per_s = samples as f64 / seconds.max(1e-9);
         for (i, r) in reports.iter().enumerate() {
-            println!(
+            progress.println(&format!(
                 "epoch {:>3} step {:>6} {:<12} loss={:.6} recon={:.6} val_recon={:.6} rho_hat={:.4} jacobian_fro2={:.4} samples/s={:.0}",
                 trainer.epoch(),
                 trainer.step_count(),
@@ -53,7 +55,7 @@ pub fn run(
                 r.rho_hat_mean,
                 r.jacobian_fro2,
                 samples_per_s
-            );
+            ));
             if i == 0 {
                 final_loss = r.loss;
             }
@@ -67,7 +69,9 @@ pub fn run(
                 writeln!(out, "{line}")?;
             }
         }
+        progress.set(trainer.epoch() as u64);
     }
+    progress.finish();
     if let Some(mut out) = out {
         out.flush()?;
     }
