@@ -31,6 +31,8 @@ enum Command {
     Gradcheck { preset: String },
     /// Linear autoencoder vs PCA: errors and principal angles.
     Pca { preset: String },
+    /// Training throughput on fixed workloads, and peak memory.
+    Bench,
     /// Softmax classifiers on the hidden codes and on the raw pixels.
     Probe {
         preset: String,
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
             jsonl,
         }) => cli::train::run(preset, &cli.sets, *epochs, jsonl.as_deref()),
         Some(Command::Gradcheck { preset }) => cli::gradcheck::run(preset, &cli.sets),
+        Some(Command::Bench) => cli::bench::run(),
         Some(Command::Pca { preset }) => cli::pca::run(preset, &cli.sets),
         Some(Command::Probe { preset, epochs }) => cli::probe::run(preset, &cli.sets, *epochs),
         None => {

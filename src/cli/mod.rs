@@ -1,5 +1,6 @@
 //! The subcommands behind `main.rs`, one file each.
 
+pub mod bench;
 pub mod gradcheck;
 pub mod pca;
 pub mod probe;
