@@ -18,9 +18,17 @@ use toml::{Table, Value};
 #[derive(Debug, thiserror::Error)]
 pub enum PresetError {
     #[error("{file}: cannot read: {source}")]
-    Read { file: String, source: std::io::Error },
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
     #[error("{file}:{line}:{column}: {message}")]
-    Parse { file: String, line: usize, column: usize, message: String },
+    Parse {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{origin}: {message}")]
     Invalid { origin: String, message: String },
 }
@@ -51,11 +59,20 @@ pub struct ModelConfig {
 
 impl ModelConfig {
     pub fn objective(&self) -> Objective {
-        Objective { encoder: self.encoder, decoder: self.decoder, loss: self.loss, penalties: self.penalties }
+        Objective {
+            encoder: self.encoder,
+            decoder: self.decoder,
+            loss: self.loss,
+            penalties: self.penalties,
+        }
     }
 
     pub fn arch(&self, inputs: usize) -> Arch {
-        Arch { inputs, hidden: self.hidden, tied: self.tied }
+        Arch {
+            inputs,
+            hidden: self.hidden,
+            tied: self.tied,
+        }
     }
 }
 
@@ -185,7 +202,10 @@ impl Preset {
     /// Loads a preset file and applies `--set` overrides.
     pub fn load(path: &Path, overrides: &[String]) -> Result<Preset, PresetError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| PresetError::Read { file: file.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| PresetError::Read {
+            file: file.clone(),
+            source,
+        })?;
         Self::parse(&file, &text, overrides)
     }
 
@@ -201,21 +221,39 @@ impl Preset {
                 message,
             })?;
         }
-        let set_origin = |message: String| PresetError::Invalid { origin: format!("{file} with --set"), message };
-        let raw: RawFile = Value::Table(table.clone()).try_into().map_err(|e: toml::de::Error| set_origin(e.message().to_string()))?;
+        let set_origin = |message: String| PresetError::Invalid {
+            origin: format!("{file} with --set"),
+            message,
+        };
+        let raw: RawFile = Value::Table(table.clone())
+            .try_into()
+            .map_err(|e: toml::de::Error| set_origin(e.message().to_string()))?;
 
         let seed = raw.seed.unwrap_or(DEFAULT_SEED);
         let data = raw.data.unwrap_or_default();
         if !(0.0..1.0).contains(&data.validation) {
-            return Err(invalid(file, text, "data.validation", format!("must be in [0, 1), got {}", data.validation)));
+            return Err(invalid(
+                file,
+                text,
+                "data.validation",
+                format!("must be in [0, 1), got {}", data.validation),
+            ));
         }
         let base_train = raw.train.unwrap_or_default();
         let batch = base_train.batch.unwrap_or(DEFAULT_BATCH);
         let epochs = base_train.epochs.unwrap_or(DEFAULT_EPOCHS);
         if batch == 0 {
-            return Err(invalid(file, text, "train.batch", "must be at least 1".into()));
+            return Err(invalid(
+                file,
+                text,
+                "train.batch",
+                "must be at least 1".into(),
+            ));
         }
-        let eval_corrupt = resolve_corrupt(raw.eval.and_then(|e| e.corrupt).unwrap_or_default(), Corruption::NONE);
+        let eval_corrupt = resolve_corrupt(
+            raw.eval.and_then(|e| e.corrupt).unwrap_or_default(),
+            Corruption::NONE,
+        );
         check_corrupt(&eval_corrupt).map_err(|m| invalid(file, text, "eval.corrupt", m))?;
 
         // One table per model: the file's model keys, then a compare entry on top.
@@ -250,8 +288,16 @@ impl Preset {
         };
         for i in 0..preset.model_tables.len() {
             let model = preset.resolve_model(i, &[])?;
-            if i > 0 && (model.optimizer == OptimizerKind::Lbfgs) != (preset.models[0].optimizer == OptimizerKind::Lbfgs) {
-                return Err(invalid(file, text, "compare", "every model must use L-BFGS, or none: they share the batches".into()));
+            if i > 0
+                && (model.optimizer == OptimizerKind::Lbfgs)
+                    != (preset.models[0].optimizer == OptimizerKind::Lbfgs)
+            {
+                return Err(invalid(
+                    file,
+                    text,
+                    "compare",
+                    "every model must use L-BFGS, or none: they share the batches".into(),
+                ));
             }
             preset.models.push(model);
         }
@@ -261,16 +307,25 @@ impl Preset {
 
     /// Resolves model `i` with extra `key = value` changes on top (runtime
     /// keys, timeline entries). Batch-level keys are not model keys.
-    pub fn resolve_model(&self, i: usize, changes: &[(String, Value)]) -> Result<ModelConfig, PresetError> {
+    pub fn resolve_model(
+        &self,
+        i: usize,
+        changes: &[(String, Value)],
+    ) -> Result<ModelConfig, PresetError> {
         let file = self.origin.as_str();
         let mut table = self.model_tables[i].clone();
         for (key, value) in changes {
-            set_dotted(&mut table, key, value.clone())
-                .map_err(|message| PresetError::Invalid { origin: key.clone(), message })?;
+            set_dotted(&mut table, key, value.clone()).map_err(|message| PresetError::Invalid {
+                origin: key.clone(),
+                message,
+            })?;
         }
         let raw: RawModel = Value::Table(table)
             .try_into()
-            .map_err(|e: toml::de::Error| PresetError::Invalid { origin: format!("{file}: model {i}"), message: e.message().to_string() })?;
+            .map_err(|e: toml::de::Error| PresetError::Invalid {
+                origin: format!("{file}: model {i}"),
+                message: e.message().to_string(),
+            })?;
         let variant = raw.variant.unwrap_or(Variant::Vanilla);
         let d = variant.defaults();
         let arch = raw.model.unwrap_or_default();
@@ -302,9 +357,18 @@ impl Preset {
             lr: train.lr.unwrap_or(DEFAULT_LR),
         };
         validate(&config).map_err(|(key, message)| {
-            let from_change = changes.iter().any(|(k, _)| key.starts_with(k.as_str()) || k.starts_with(key));
-            let origin = if from_change { key.to_string() } else { origin(file, &self.text, key) };
-            PresetError::Invalid { origin, message: format!("{message} (model \"{}\")", config.label) }
+            let from_change = changes
+                .iter()
+                .any(|(k, _)| key.starts_with(k.as_str()) || k.starts_with(key));
+            let origin = if from_change {
+                key.to_string()
+            } else {
+                origin(file, &self.text, key)
+            };
+            PresetError::Invalid {
+                origin,
+                message: format!("{message} (model \"{}\")", config.label),
+            }
         })?;
         Ok(config)
     }
@@ -316,7 +380,10 @@ impl Preset {
 }
 
 fn invalid(file: &str, text: &str, key: &str, message: String) -> PresetError {
-    PresetError::Invalid { origin: origin(file, text, key), message }
+    PresetError::Invalid {
+        origin: origin(file, text, key),
+        message,
+    }
 }
 
 fn resolve_corrupt(raw: RawCorrupt, default: Corruption) -> Corruption {
@@ -324,11 +391,22 @@ fn resolve_corrupt(raw: RawCorrupt, default: Corruption) -> Corruption {
         (None, None) => default,
         (Some(kind), level) => {
             // A kind without a level takes the lecture's level for it.
-            let fallback = if kind == default.kind { default.level } else { default_level(kind) };
-            Corruption { kind, level: level.unwrap_or(fallback) }
+            let fallback = if kind == default.kind {
+                default.level
+            } else {
+                default_level(kind)
+            };
+            Corruption {
+                kind,
+                level: level.unwrap_or(fallback),
+            }
         }
         (None, Some(level)) => {
-            let kind = if default.kind == CorruptionKind::None { CorruptionKind::Mask } else { default.kind };
+            let kind = if default.kind == CorruptionKind::None {
+                CorruptionKind::Mask
+            } else {
+                default.kind
+            };
             Corruption { kind, level }
         }
     }
@@ -346,8 +424,16 @@ pub fn default_level(kind: CorruptionKind) -> f64 {
 fn check_corrupt(c: &Corruption) -> Result<(), String> {
     let bounded = matches!(c.kind, CorruptionKind::Mask | CorruptionKind::SaltPepper);
     if !c.level.is_finite() || c.level < 0.0 || (bounded && c.level > 1.0) {
-        let allowed = if bounded { "a probability in [0, 1]" } else { "σ ≥ 0" };
-        return Err(format!("level {} for {} corruption: expected {allowed}", c.level, c.kind.name()));
+        let allowed = if bounded {
+            "a probability in [0, 1]"
+        } else {
+            "σ ≥ 0"
+        };
+        return Err(format!(
+            "level {} for {} corruption: expected {allowed}",
+            c.level,
+            c.kind.name()
+        ));
     }
     Ok(())
 }
@@ -358,23 +444,35 @@ fn validate(c: &ModelConfig) -> Result<(), (&'static str, String)> {
         return Err(("model.hidden", "must be at least 1".into()));
     }
     if c.loss == Loss::Bce && c.decoder != Activation::Sigmoid {
-        return Err(("model.loss", format!(
-            "bce needs a sigmoid decoder (outputs in (0, 1)), got decoder = \"{}\"",
-            c.decoder.name()
-        )));
+        return Err((
+            "model.loss",
+            format!(
+                "bce needs a sigmoid decoder (outputs in (0, 1)), got decoder = \"{}\"",
+                c.decoder.name()
+            ),
+        ));
     }
     if let Some(s) = c.penalties.sparsity {
         if !(s.rho > 0.0 && s.rho < 1.0) {
-            return Err(("regularize.sparsity", format!("rho must be in (0, 1), got {}", s.rho)));
+            return Err((
+                "regularize.sparsity",
+                format!("rho must be in (0, 1), got {}", s.rho),
+            ));
         }
         if !(s.beta >= 0.0 && s.beta.is_finite()) {
-            return Err(("regularize.sparsity", format!("beta must be ≥ 0, got {}", s.beta)));
+            return Err((
+                "regularize.sparsity",
+                format!("beta must be ≥ 0, got {}", s.beta),
+            ));
         }
         if !matches!(c.encoder, Activation::Sigmoid | Activation::Tanh) {
-            return Err(("regularize.sparsity", format!(
-                "KL sparsity needs codes in (0, 1): use encoder = \"sigmoid\" or \"tanh\", not \"{}\"",
-                c.encoder.name()
-            )));
+            return Err((
+                "regularize.sparsity",
+                format!(
+                    "KL sparsity needs codes in (0, 1): use encoder = \"sigmoid\" or \"tanh\", not \"{}\"",
+                    c.encoder.name()
+                ),
+            ));
         }
     }
     for (key, v) in [
@@ -387,10 +485,13 @@ fn validate(c: &ModelConfig) -> Result<(), (&'static str, String)> {
         }
     }
     if c.penalties.k_sparse > c.hidden {
-        return Err(("regularize.k_sparse", format!(
-            "keeps k = {} codes but the model has only {} hidden units",
-            c.penalties.k_sparse, c.hidden
-        )));
+        return Err((
+            "regularize.k_sparse",
+            format!(
+                "keeps k = {} codes but the model has only {} hidden units",
+                c.penalties.k_sparse, c.hidden
+            ),
+        ));
     }
     check_corrupt(&c.corrupt).map_err(|m| ("corrupt.level", m))?;
     if !(c.lr > 0.0 && c.lr.is_finite()) {
@@ -399,19 +500,38 @@ fn validate(c: &ModelConfig) -> Result<(), (&'static str, String)> {
     Ok(())
 }
 
-fn parse_timeline(file: &str, text: &str, table: &Table, models: &[ModelConfig]) -> Result<Vec<TimelineEntry>, PresetError> {
-    let Some(Value::Array(entries)) = table.get("timeline") else { return Ok(Vec::new()) };
+fn parse_timeline(
+    file: &str,
+    text: &str,
+    table: &Table,
+    models: &[ModelConfig],
+) -> Result<Vec<TimelineEntry>, PresetError> {
+    let Some(Value::Array(entries)) = table.get("timeline") else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
     for entry in entries {
         let Value::Table(t) = entry else { continue };
-        let step = t.get("step").and_then(Value::as_integer).unwrap_or(0).max(0) as u64;
-        let model = match t.get("model").and_then(Value::as_str) {
-            None => None,
-            Some(label) => Some(models.iter().position(|m| m.label == label).ok_or_else(|| {
-                let labels: Vec<&str> = models.iter().map(|m| m.label.as_str()).collect();
-                invalid(file, text, "timeline.model", format!("no model labelled \"{label}\"; labels are {labels:?}"))
-            })?),
-        };
+        let step = t
+            .get("step")
+            .and_then(Value::as_integer)
+            .unwrap_or(0)
+            .max(0) as u64;
+        let model =
+            match t.get("model").and_then(Value::as_str) {
+                None => None,
+                Some(label) => Some(models.iter().position(|m| m.label == label).ok_or_else(
+                    || {
+                        let labels: Vec<&str> = models.iter().map(|m| m.label.as_str()).collect();
+                        invalid(
+                            file,
+                            text,
+                            "timeline.model",
+                            format!("no model labelled \"{label}\"; labels are {labels:?}"),
+                        )
+                    },
+                )?),
+            };
         let set = match t.get("set") {
             Some(Value::Table(s)) => s.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             _ => Vec::new(),
@@ -451,7 +571,9 @@ pub fn set_dotted(table: &mut Table, key: &str, value: Value) -> Result<(), Stri
     let (last, path) = parts.split_last().expect("split yields at least one part");
     let mut at = table;
     for part in path {
-        let entry = at.entry(part.to_string()).or_insert_with(|| Value::Table(Table::new()));
+        let entry = at
+            .entry(part.to_string())
+            .or_insert_with(|| Value::Table(Table::new()));
         at = match entry {
             Value::Table(t) => t,
             _ => return Err(format!("`{part}` is a value, not a table")),
@@ -475,7 +597,12 @@ fn merge(into: &mut Table, from: &Table) {
 
 fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> PresetError {
     let (line, column) = e.span().map_or((0, 0), |s| line_column(text, s.start));
-    PresetError::Parse { file: file.to_string(), line, column, message: e.message().trim().to_string() }
+    PresetError::Parse {
+        file: file.to_string(),
+        line,
+        column,
+        message: e.message().trim().to_string(),
+    }
 }
 
 /// 1-based line and column of a byte offset.
@@ -500,10 +627,17 @@ fn locate(text: &str, key: &str) -> Option<usize> {
             section = header.trim().to_string();
             continue;
         }
-        let Some((lhs, _)) = line.split_once('=') else { continue };
+        let Some((lhs, _)) = line.split_once('=') else {
+            continue;
+        };
         let lhs = lhs.trim().trim_matches('"');
-        let full = if section.is_empty() { lhs.to_string() } else { format!("{section}.{lhs}") };
-        if full == key || key.starts_with(&format!("{full}.")) || (lhs == key && section.is_empty()) {
+        let full = if section.is_empty() {
+            lhs.to_string()
+        } else {
+            format!("{section}.{lhs}")
+        };
+        if full == key || key.starts_with(&format!("{full}.")) || (lhs == key && section.is_empty())
+        {
             return Some(i + 1);
         }
         if section.is_empty() && key.split('.').next() == Some(lhs) && !key.contains('.') {
@@ -520,7 +654,10 @@ pub fn find(name: &str) -> PathBuf {
     if direct.exists() {
         return direct;
     }
-    for base in [PathBuf::from("."), PathBuf::from(env!("CARGO_MANIFEST_DIR"))] {
+    for base in [
+        PathBuf::from("."),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+    ] {
         let candidate = base.join("presets").join(format!("{name}.toml"));
         if candidate.exists() {
             return candidate;
@@ -539,15 +676,37 @@ mod tests {
 
     #[test]
     fn the_variant_sets_defaults_and_the_preset_overrides_them() {
-        let p = Preset::parse("t.toml", "variant = \"denoising\"\n[corrupt]\nlevel = 0.4\n", &[]).unwrap();
-        assert_eq!(p.models[0].corrupt, Corruption { kind: CorruptionKind::Mask, level: 0.4 });
+        let p = Preset::parse(
+            "t.toml",
+            "variant = \"denoising\"\n[corrupt]\nlevel = 0.4\n",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            p.models[0].corrupt,
+            Corruption {
+                kind: CorruptionKind::Mask,
+                level: 0.4
+            }
+        );
         let p = Preset::parse("t.toml", "variant = \"sparse\"\n", &[]).unwrap();
-        assert_eq!(p.models[0].penalties.sparsity, Some(Sparsity { rho: 0.05, beta: 3.0 }));
+        assert_eq!(
+            p.models[0].penalties.sparsity,
+            Some(Sparsity {
+                rho: 0.05,
+                beta: 3.0
+            })
+        );
     }
 
     #[test]
     fn set_overrides_any_key_and_reads_bare_words_as_strings() {
-        let p = Preset::parse("t.toml", "", &["model.encoder=tanh".into(), "corrupt.level=0.5".into()]).unwrap();
+        let p = Preset::parse(
+            "t.toml",
+            "",
+            &["model.encoder=tanh".into(), "corrupt.level=0.5".into()],
+        )
+        .unwrap();
         assert_eq!(p.models[0].encoder, Activation::Tanh);
         assert_eq!(p.models[0].corrupt.level, 0.5);
     }
@@ -564,14 +723,17 @@ mod tests {
 
     #[test]
     fn an_unknown_key_names_file_line_and_the_allowed_keys() {
-        let err = Preset::parse("p.toml", "seed = 1\n[model]\nhiden = 3\n", &[]).unwrap_err().to_string();
+        let err = Preset::parse("p.toml", "seed = 1\n[model]\nhiden = 3\n", &[])
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("p.toml:3:1:"), "{err}");
         assert!(err.contains("hiden") && err.contains("hidden"), "{err}");
     }
 
     #[test]
     fn a_nonsense_combination_names_the_line_and_the_reason() {
-        let text = "[model]\nencoder = \"relu\"\n[regularize]\nsparsity = { rho = 0.05, beta = 3.0 }\n";
+        let text =
+            "[model]\nencoder = \"relu\"\n[regularize]\nsparsity = { rho = 0.05, beta = 3.0 }\n";
         let err = Preset::parse("p.toml", text, &[]).unwrap_err().to_string();
         assert!(err.starts_with("p.toml:4: regularize.sparsity"), "{err}");
         assert!(err.contains("sigmoid"), "{err}");

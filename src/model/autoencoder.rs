@@ -66,9 +66,14 @@ pub fn views<F>(arch: Arch, theta: &[F]) -> Views<'_, F> {
     let (n, h) = (arch.inputs, arch.hidden);
     let (w1, rest) = theta.split_at(h * n);
     let (b1, rest) = rest.split_at(h);
-    let (w2, b2) = if arch.tied { (None, rest) } else {
+    let (w2, b2) = if arch.tied {
+        (None, rest)
+    } else {
         let (w2, b2) = rest.split_at(n * h);
-        (Some(ArrayView2::from_shape((n, h), w2).expect("θ layout")), b2)
+        (
+            Some(ArrayView2::from_shape((n, h), w2).expect("θ layout")),
+            b2,
+        )
     };
     Views {
         w1: ArrayView2::from_shape((h, n), w1).expect("θ layout"),
@@ -82,9 +87,14 @@ pub fn views_mut<F>(arch: Arch, theta: &mut [F]) -> ViewsMut<'_, F> {
     let (n, h) = (arch.inputs, arch.hidden);
     let (w1, rest) = theta.split_at_mut(h * n);
     let (b1, rest) = rest.split_at_mut(h);
-    let (w2, b2) = if arch.tied { (None, rest) } else {
+    let (w2, b2) = if arch.tied {
+        (None, rest)
+    } else {
         let (w2, b2) = rest.split_at_mut(n * h);
-        (Some(ArrayViewMut2::from_shape((n, h), w2).expect("θ layout")), b2)
+        (
+            Some(ArrayViewMut2::from_shape((n, h), w2).expect("θ layout")),
+            b2,
+        )
     };
     ViewsMut {
         w1: ArrayViewMut2::from_shape((h, n), w1).expect("θ layout"),
@@ -131,7 +141,10 @@ impl<F: Real> Params<F> {
             return self.clone();
         }
         let arch = Arch { tied, ..self.arch };
-        let mut out = Params { arch, theta: vec![F::zero(); arch.len()] };
+        let mut out = Params {
+            arch,
+            theta: vec![F::zero(); arch.len()],
+        };
         let v = self.views();
         let mut o = out.views_mut();
         o.w1.assign(&v.w1);
@@ -145,7 +158,10 @@ impl<F: Real> Params<F> {
 
     /// Converted to another float type (f32 training ↔ f64 checks).
     pub fn cast<G: Real>(&self) -> Params<G> {
-        Params { arch: self.arch, theta: self.theta.iter().map(|&v| G::of(v.f64())).collect() }
+        Params {
+            arch: self.arch,
+            theta: self.theta.iter().map(|&v| G::of(v.f64())).collect(),
+        }
     }
 }
 
@@ -231,7 +247,16 @@ impl Objective {
         }
         let gprime_sq_mean = g1_sq.sum_axis(Axis(0)) / m;
         let jacobian_units = &gprime_sq_mean * &row_norms2(&v.w1);
-        Cache { z1, h, mask, z2, x_hat, rho_hat, gprime_sq_mean, jacobian_units }
+        Cache {
+            z1,
+            h,
+            mask,
+            z2,
+            x_hat,
+            rho_hat,
+            gprime_sq_mean,
+            jacobian_units,
+        }
     }
 
     /// Codes mapped into (0, 1) for the KL term: tanh codes by (h + 1) / 2.
@@ -247,7 +272,10 @@ impl Objective {
         let p = &self.penalties;
         let m = x.nrows().max(1) as f64;
         let mut recon = F::zero();
-        Zip::from(x).and(&cache.z2).and(&cache.x_hat).for_each(|&x, &z, &xh| recon += self.loss.value(x, z, xh));
+        Zip::from(x)
+            .and(&cache.z2)
+            .and(&cache.x_hat)
+            .for_each(|&x, &z, &xh| recon += self.loss.value(x, z, xh));
         let v = params.views();
         let sq = |w: ArrayView2<F>| w.iter().map(|&a| a.f64() * a.f64()).sum::<f64>();
         let w2_sq = v.w2.map_or_else(|| sq(v.w1), sq);
@@ -255,7 +283,12 @@ impl Objective {
             recon: recon.f64() / m,
             weight_decay: 0.5 * p.weight_decay * (sq(v.w1) + w2_sq),
             sparsity: p.sparsity.map_or(0.0, |s| {
-                s.beta * cache.rho_hat.iter().map(|&r| kl(s.rho, r.f64())).sum::<f64>()
+                s.beta
+                    * cache
+                        .rho_hat
+                        .iter()
+                        .map(|&r| kl(s.rho, r.f64()))
+                        .sum::<f64>()
             }),
             l1: p.l1 * cache.h.iter().map(|&a| a.f64().abs()).sum::<f64>() / m,
             contractive: p.contractive * cache.jacobian_units.iter().map(|&a| a.f64()).sum::<f64>(),
@@ -301,14 +334,21 @@ impl Objective {
 
         // Penalties on the codes.
         if let Some(s) = p.sparsity {
-            let scale = if self.encoder == Activation::Tanh { F::of(0.5) } else { F::one() };
-            let d_rho: Array1<F> =
-                cache.rho_hat.mapv(|r| F::of(s.beta) * kl_grad(F::of(s.rho), r) * scale / m);
+            let scale = if self.encoder == Activation::Tanh {
+                F::of(0.5)
+            } else {
+                F::one()
+            };
+            let d_rho: Array1<F> = cache
+                .rho_hat
+                .mapv(|r| F::of(s.beta) * kl_grad(F::of(s.rho), r) * scale / m);
             dh += &d_rho;
         }
         if p.l1 > 0.0 {
             let l1 = F::of(p.l1) / m;
-            Zip::from(&mut dh).and(&cache.h).for_each(|d, &h| *d += l1 * sign(h));
+            Zip::from(&mut dh)
+                .and(&cache.h)
+                .for_each(|d, &h| *d += l1 * sign(h));
         }
         if let Some(mask) = &cache.mask {
             dh *= mask;
@@ -316,7 +356,9 @@ impl Objective {
 
         // Encoder: dZ1 = dH ⊙ g'(Z1).
         let mut dz1 = dh;
-        Zip::from(&mut dz1).and(&cache.z1).for_each(|d, &z| *d *= self.encoder.d1(z));
+        Zip::from(&mut dz1)
+            .and(&cache.z1)
+            .for_each(|d, &z| *d *= self.encoder.d1(z));
         if p.contractive > 0.0 {
             // ‖J‖²_F = Σ_j g'(z_j)² ‖W1[j]‖², averaged over the batch.
             let lc = F::of(p.contractive);
@@ -330,12 +372,15 @@ impl Objective {
                 for j in 0..norms.len() {
                     let z = z_row[j];
                     let keep = mask_row.map_or(F::one(), |r| r[j]);
-                    dz_row[j] += lc / m * two * self.encoder.d1(z) * self.encoder.d2(z) * norms[j] * keep;
+                    dz_row[j] +=
+                        lc / m * two * self.encoder.d1(z) * self.encoder.d2(z) * norms[j] * keep;
                 }
             }
             // ∂/∂W1[j] of (1/m) Σ_i g'(z_ij)² ‖W1[j]‖² at fixed z: 2 c_j W1[j].
             for ((mut gw, w), &c) in
-                g.w1.axis_iter_mut(Axis(0)).zip(v.w1.axis_iter(Axis(0))).zip(&cache.gprime_sq_mean)
+                g.w1.axis_iter_mut(Axis(0))
+                    .zip(v.w1.axis_iter(Axis(0)))
+                    .zip(&cache.gprime_sq_mean)
             {
                 gw.scaled_add(lc * two * c, &w);
             }
@@ -380,7 +425,10 @@ fn sign<F: Real>(v: F) -> F {
 }
 
 /// The rows of an optional mask, or `None` for every row when there is none.
-fn mask_rows<F: Real>(mask: Option<&Array2<F>>, m: usize) -> Box<dyn Iterator<Item = Option<ArrayView1<'_, F>>> + '_> {
+fn mask_rows<F: Real>(
+    mask: Option<&Array2<F>>,
+    m: usize,
+) -> Box<dyn Iterator<Item = Option<ArrayView1<'_, F>>> + '_> {
     match mask {
         Some(mask) => Box::new(mask.axis_iter(Axis(0)).map(Some)),
         None => Box::new(std::iter::repeat_n(None, m)),

@@ -48,7 +48,10 @@ pub struct Corruption {
 }
 
 impl Corruption {
-    pub const NONE: Corruption = Corruption { kind: CorruptionKind::None, level: 0.0 };
+    pub const NONE: Corruption = Corruption {
+        kind: CorruptionKind::None,
+        level: 0.0,
+    };
 
     /// Whether this corruption leaves the input as it is.
     pub fn is_identity(&self) -> bool {
@@ -64,14 +67,24 @@ impl Corruption {
         let mut out = x.clone();
         match self.kind {
             CorruptionKind::None => {}
-            CorruptionKind::Mask => out.mapv_inplace(|v| if rng.random::<f64>() < q { F::zero() } else { v }),
+            CorruptionKind::Mask => out.mapv_inplace(|v| {
+                if rng.random::<f64>() < q {
+                    F::zero()
+                } else {
+                    v
+                }
+            }),
             CorruptionKind::Gaussian => out.mapv_inplace(|v| {
                 let n: f64 = rng.sample(StandardNormal);
                 v + F::of(q * n)
             }),
             CorruptionKind::SaltPepper => out.mapv_inplace(|v| {
                 if rng.random::<f64>() < q {
-                    if rng.random::<bool>() { F::one() } else { F::zero() }
+                    if rng.random::<bool>() {
+                        F::one()
+                    } else {
+                        F::zero()
+                    }
                 } else {
                     v
                 }
@@ -91,7 +104,10 @@ mod tests {
     fn mask_zeroes_about_q_of_the_inputs() {
         let x = Array2::<f32>::ones((100, 100));
         let mut rng = StdRng::seed_from_u64(1);
-        let c = Corruption { kind: CorruptionKind::Mask, level: 0.3 };
+        let c = Corruption {
+            kind: CorruptionKind::Mask,
+            level: 0.3,
+        };
         let zeros = c.apply(&x, &mut rng).iter().filter(|&&v| v == 0.0).count();
         assert!((2700..3300).contains(&zeros), "{zeros}");
     }

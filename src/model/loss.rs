@@ -57,7 +57,7 @@ mod tests {
     #[test]
     fn bce_from_logits_equals_the_textbook_formula() {
         for (x, z) in [(0.0f64, -1.2), (1.0, 0.7), (0.3, 2.5)] {
-            let p = sigmoid(z);
+            let p: f64 = sigmoid(z);
             let textbook = -(x * p.ln() + (1.0 - x) * (1.0 - p).ln());
             assert!((Loss::Bce.value(x, z, p) - textbook).abs() < 1e-12);
         }

@@ -50,7 +50,11 @@ pub fn top_k_mask<F: Real>(h: &Array2<F>, k: usize) -> Array2<F> {
     for (row, mut out) in h.axis_iter(Axis(0)).zip(mask.axis_iter_mut(Axis(0))) {
         order.clear();
         order.extend(0..row.len());
-        order.sort_by(|&a, &b| row[b].partial_cmp(&row[a]).unwrap_or(std::cmp::Ordering::Equal));
+        order.sort_by(|&a, &b| {
+            row[b]
+                .partial_cmp(&row[a])
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
         for &j in order.iter().take(k) {
             out[j] = F::one();
         }
@@ -85,6 +89,9 @@ mod tests {
     fn top_k_keeps_the_largest_codes_per_sample() {
         let h = ndarray::array![[0.1, 0.9, 0.5, 0.3], [0.7, 0.2, 0.8, 0.1]];
         let mask = top_k_mask(&h, 2);
-        assert_eq!(mask, ndarray::array![[0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0]]);
+        assert_eq!(
+            mask,
+            ndarray::array![[0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0]]
+        );
     }
 }

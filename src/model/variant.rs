@@ -49,13 +49,27 @@ impl Variant {
 
     /// The lecture's defaults for this variant.
     pub fn defaults(self) -> VariantDefaults {
-        let mut d = VariantDefaults { penalties: Penalties::default(), corrupt: Corruption::NONE, tied: false };
+        let mut d = VariantDefaults {
+            penalties: Penalties::default(),
+            corrupt: Corruption::NONE,
+            tied: false,
+        };
         match self {
             Self::Vanilla => {}
             // Vincent et al.: mask a quarter of the inputs.
-            Self::Denoising => d.corrupt = Corruption { kind: CorruptionKind::Mask, level: 0.25 },
+            Self::Denoising => {
+                d.corrupt = Corruption {
+                    kind: CorruptionKind::Mask,
+                    level: 0.25,
+                }
+            }
             // CS294A: ρ = 0.05, β = 3.
-            Self::Sparse => d.penalties.sparsity = Some(Sparsity { rho: 0.05, beta: 3.0 }),
+            Self::Sparse => {
+                d.penalties.sparsity = Some(Sparsity {
+                    rho: 0.05,
+                    beta: 3.0,
+                })
+            }
             // Rifai et al. report λ_c around 0.1 for sigmoid codes on MNIST.
             Self::Contractive => d.penalties.contractive = 0.1,
             Self::Tied => d.tied = true,
@@ -71,6 +85,10 @@ impl Variant {
     pub fn cycle(self, forward: bool) -> Variant {
         let i = Self::ALL.iter().position(|&v| v == self).unwrap_or(0);
         let n = Self::ALL.len();
-        Self::ALL[if forward { (i + 1) % n } else { (i + n - 1) % n }]
+        Self::ALL[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }]
     }
 }

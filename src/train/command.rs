@@ -12,7 +12,11 @@ pub enum Command {
     /// Change a preset key (`variant`, `corrupt.level`, `train.lr`, …) of one
     /// model (index into the preset's models) or of all (`None`). The weights
     /// are kept; the optimiser state too unless the optimiser itself changes.
-    Set { model: Option<usize>, key: String, value: Value },
+    Set {
+        model: Option<usize>,
+        key: String,
+        value: Value,
+    },
     /// Re-initialise the weights and start a new run (`run_id` + 1).
     Reset,
 }

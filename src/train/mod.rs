@@ -4,10 +4,6 @@
 
 pub mod command;
 pub mod snapshot;
-pub mod trainer;
-pub mod worker;
 
 pub use command::Command;
 pub use snapshot::{LossPoint, ModelView, Recon, Snapshot};
-pub use trainer::Trainer;
-pub use worker::Worker;
