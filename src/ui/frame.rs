@@ -73,6 +73,49 @@ pub fn buffer_text(buf: &Buffer) -> String {
     out
 }
 
+/// The frame's text followed by its colours, one line a row of runs
+/// `fg/bg[+modifiers]*count` (`.` = default colour, numbers = 256-colour
+/// indices). Compact enough to store whole frames, and it keeps the filter
+/// images, which live in the colours.
+pub fn buffer_dump(buf: &Buffer) -> String {
+    let mut out = buffer_text(buf);
+    out.push_str("-- styles: fg/bg[+modifiers]*count per row --\n");
+    let width = buf.area.width as usize;
+    for (y, row) in buf.content.chunks(width.max(1)).enumerate() {
+        let mut runs: Vec<(String, usize)> = Vec::new();
+        for cell in row {
+            let mut key = format!("{}/{}", color(cell.fg), color(cell.bg));
+            if !cell.modifier.is_empty() {
+                key.push_str(
+                    &format!("+{:?}", cell.modifier)
+                        .to_lowercase()
+                        .replace(' ', ""),
+                );
+            }
+            match runs.last_mut() {
+                Some((last, n)) if *last == key => *n += 1,
+                _ => runs.push((key, 1)),
+            }
+        }
+        let runs: Vec<String> = runs
+            .into_iter()
+            .map(|(k, n)| if n == 1 { k } else { format!("{k}*{n}") })
+            .collect();
+        out.push_str(&format!("{y}: {}\n", runs.join(" ")));
+    }
+    out
+}
+
+fn color(c: ratatui::style::Color) -> String {
+    use ratatui::style::Color;
+    match c {
+        Color::Reset => ".".into(),
+        Color::Indexed(i) => i.to_string(),
+        Color::Rgb(r, g, b) => format!("#{r:02x}{g:02x}{b:02x}"),
+        named => format!("{named:?}").to_lowercase(),
+    }
+}
+
 /// Every glyph we draw is one column wide except CJK-like wide ones ratatui marks by width.
 fn unicode_width(symbol: &str) -> usize {
     ratatui::text::Span::raw(symbol).width()

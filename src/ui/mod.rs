@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod fixture;
 pub mod frame;
 pub mod history;
 pub mod keys;
@@ -18,7 +19,7 @@ pub mod theme;
 
 pub use action::Action;
 pub use app::{App, DrawMode};
-pub use frame::{render_buffer, render_text};
+pub use frame::{buffer_dump, render_buffer, render_text};
 pub use keys::{Binding, KEYMAP};
 pub use options::{ColorDepth, UiOptions};
 pub use run::run;

@@ -54,7 +54,14 @@ pub fn num(v: f64) -> String {
         format!("{v}")
     } else if (0.01..10_000.0).contains(&a) {
         let digits = 3usize.saturating_sub(a.log10().floor().max(0.0) as usize);
-        format!("{v:.digits$}")
+        let text = format!("{v:.digits$}");
+        // 3.000 → 3, 0.050 → 0.05: settings read better without padding zeros.
+        let text = if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            &text
+        };
+        text.to_string()
     } else {
         format!("{v:.2e}")
     }
@@ -68,5 +75,7 @@ mod tests {
         assert_eq!(super::num(123.456), "123.5");
         assert_eq!(super::num(1.5e-5), "1.50e-5");
         assert_eq!(super::num(0.0), "0");
+        assert_eq!(super::num(3.0), "3");
+        assert_eq!(super::num(0.05), "0.05");
     }
 }
