@@ -33,13 +33,14 @@ pub fn run(
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     let _restore = Restore;
     let mut app = App::new(options);
-    let size = terminal.size()?;
-    app.set_viewport(size.width, size.height);
     let mut dirty = true;
     let mut trainer_gone = false;
     let mut next_frame = Instant::now();
     while !app.should_quit() {
         if dirty && Instant::now() >= next_frame {
+            // The filter grid depends on the size and on the models reported so far.
+            let size = terminal.size().context("reading the terminal size")?;
+            app.set_viewport(size.width, size.height);
             terminal
                 .draw(|f| frame::draw(&app, f.area(), f.buffer_mut()))
                 .context("drawing")?;
@@ -60,10 +61,7 @@ pub fn run(
                     }
                     dirty = true;
                 }
-                Event::Resize(w, h) => {
-                    app.set_viewport(w, h);
-                    dirty = true;
-                }
+                Event::Resize(..) => dirty = true,
                 _ => {}
             }
         }

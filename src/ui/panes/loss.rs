@@ -28,14 +28,29 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
         return;
     };
     let best = series.best.unwrap_or(last.total);
-    let head = format!(
-        "J {} best {}  recon {}  pen {}",
-        num(last.total.into()),
-        num(best.into()),
-        num(last.recon.into()),
-        num(penalty(last).into())
-    );
-    put(buf, inner, inner.x, inner.y, &head, t.title(false));
+    // Pieces in order of importance; each is shown only if it fits whole.
+    let pieces = [
+        format!("J {}", num(last.total.into())),
+        format!(" best {}", num(best.into())),
+        format!("  recon {}", num(last.recon.into())),
+        format!("  pen {}", num(penalty(last).into())),
+    ];
+    let mut x = inner.x;
+    for (i, piece) in pieces.iter().enumerate() {
+        let w = piece.chars().count() as u16;
+        if x.saturating_add(w) > inner.right() {
+            break;
+        }
+        put(
+            buf,
+            inner,
+            x,
+            inner.y,
+            piece,
+            t.series(if i >= 2 { i - 1 } else { 0 }),
+        );
+        x += w;
+    }
     let points = series.loss.plotted();
     // Log scale: plot log10, floor at 1e-12 so a zero penalty stays finite.
     let tf = |v: f32| {

@@ -45,14 +45,14 @@ pub fn put(buf: &mut Buffer, area: Rect, x: u16, y: u16, text: &str, style: Styl
     buf.set_stringn(x, y, text, (area.right() - x) as usize, style);
 }
 
-/// A number in at most 8 characters: plain in [0.01, 10⁴), scientific otherwise.
+/// A number in at most 8 characters: plain in [0.001, 10⁴), scientific otherwise.
 pub fn num(v: f64) -> String {
     let a = v.abs();
     if v == 0.0 {
         "0".into()
     } else if !v.is_finite() {
         format!("{v}")
-    } else if (0.01..10_000.0).contains(&a) {
+    } else if (0.001..10_000.0).contains(&a) {
         let digits = 3usize.saturating_sub(a.log10().floor().max(0.0) as usize);
         let text = format!("{v:.digits$}");
         // 3.000 → 3, 0.050 → 0.05: settings read better without padding zeros.

@@ -28,20 +28,21 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         t.sym("⏸ paused", "|| paused")
     };
-    let run = format!(
-        "aelab{sep}{}{sep}step {}{sep}epoch {}{sep}{:.0} samples/s{sep}run {}{sep}",
-        s.dataset, s.step, s.epoch, s.samples_per_s, s.run_id
-    );
-    put(buf, area, area.x, area.y, &run, t.title(false));
-    let x = area.x.saturating_add(run.chars().count() as u16);
+    // The state first: it is what matters most and must survive a narrow terminal.
     put(
         buf,
         area,
-        x,
+        area.x,
         area.y,
         state,
         if app.running() { t.good() } else { t.warn() },
     );
+    let run = format!(
+        "{sep}step {}{sep}epoch {}{sep}{:.0} samples/s{sep}run {}{sep}{}",
+        s.step, s.epoch, s.samples_per_s, s.run_id, s.dataset
+    );
+    let x = area.x.saturating_add(state.chars().count() as u16);
+    put(buf, area, x, area.y, &run, t.title(false));
     for (i, m) in s.models.iter().enumerate() {
         let focused = i == app.focus();
         let marker = if focused { t.sym("▸ ", "> ") } else { "  " };
@@ -57,7 +58,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// "dae: denoising · sigmoid/sigmoid h=64 · corrupt mask q=0.25 · λ=0.003 · adam lr 1.00e-3".
+/// "dae: denoising · corrupt mask q=0.25 · λ=0.003 · adam lr 1.00e-3 · sigmoid/sigmoid h=64",
+/// what a key changes first, the architecture (fixed) last.
 pub fn model_line(c: &ModelConfig, t: &Theme, sep: &str) -> String {
     let tied = if c.tied { " tied" } else { "" };
     let p = &c.penalties;
@@ -93,14 +95,14 @@ pub fn model_line(c: &ModelConfig, t: &Theme, sep: &str) -> String {
         regs.join(" ")
     };
     format!(
-        "{}: {}{sep}{}/{} h={}{tied}{sep}corrupt {}{sep}{regs}{sep}{} lr {:.2e}",
+        "{}: {}{sep}corrupt {}{sep}{regs}{sep}{} lr {:.2e}{sep}{}/{} h={}{tied}",
         c.label,
         c.variant.name(),
+        corruption_text(c, t.ascii),
+        c.optimizer.name(),
+        c.lr,
         c.encoder.name(),
         c.decoder.name(),
         c.hidden,
-        corruption_text(c, t.ascii),
-        c.optimizer.name(),
-        c.lr
     )
 }
