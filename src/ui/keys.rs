@@ -95,3 +95,21 @@ pub fn label(binding: &Binding) -> String {
         name
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_rows_claim_the_same_key() {
+        for (i, a) in KEYMAP.iter().enumerate() {
+            for b in &KEYMAP[i + 1..] {
+                assert!(
+                    a.key != b.key || a.modifiers != b.modifiers,
+                    "{} twice",
+                    label(a)
+                );
+            }
+        }
+    }
+}

@@ -169,3 +169,68 @@ fn take_bottom(rest: &mut Rect, h: u16) -> Rect {
         ..*rest
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::{UiOptions, fixture};
+
+    fn app() -> App {
+        let mut app = App::new(UiOptions::default());
+        app.absorb(fixture::snapshot(0, 0..10));
+        app
+    }
+
+    #[test]
+    fn both_models_side_by_side_at_80x24_with_reconstructions_from_120x40() {
+        let small = compute(&app(), Rect::new(0, 0, 80, 24));
+        assert_eq!(small.columns.len(), 2);
+        assert!(
+            small
+                .columns
+                .iter()
+                .all(|c| c.recon.is_empty() && !c.filters.is_empty())
+        );
+        let large = compute(&app(), Rect::new(0, 0, 120, 40));
+        assert!(
+            large
+                .columns
+                .iter()
+                .all(|c| !c.recon.is_empty() && !c.rho_hat.is_empty())
+        );
+    }
+
+    #[test]
+    fn narrow_terminals_show_the_focused_model_alone() {
+        let mut a = app();
+        a.update(crate::ui::Action::FocusNext);
+        let panes = compute(&a, Rect::new(0, 0, 50, 30));
+        assert_eq!(
+            panes.columns.iter().map(|c| c.model).collect::<Vec<_>>(),
+            vec![1]
+        );
+    }
+
+    #[test]
+    fn every_pane_stays_inside_the_area() {
+        for (w, h) in [
+            (0, 0),
+            (1, 1),
+            (5, 3),
+            (20, 10),
+            (80, 24),
+            (120, 40),
+            (301, 97),
+        ] {
+            let area = Rect::new(3, 2, w, h);
+            let p = compute(&app(), area);
+            let mut rects = vec![p.status, p.message];
+            for c in &p.columns {
+                rects.extend([c.loss, c.rho_hat, c.jacobian, c.filters, c.recon]);
+            }
+            for r in rects.into_iter().filter(|r| !r.is_empty()) {
+                assert_eq!(r.intersection(area), r, "{r:?} outside {area:?}");
+            }
+        }
+    }
+}
