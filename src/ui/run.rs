@@ -29,9 +29,10 @@ pub fn run(
     snapshots: Receiver<Snapshot>,
     options: UiOptions,
 ) -> anyhow::Result<()> {
+    // The guard comes first so a half-done setup (raw mode on, no alternate screen) is undone too.
+    let _restore = Restore;
     // try_init installs a panic hook that restores the terminal before the message prints.
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
-    let _restore = Restore;
     let mut app = App::new(options);
     let mut dirty = true;
     let mut trainer_gone = false;
