@@ -12,6 +12,9 @@ struct Cli {
     command: Option<Command>,
     /// The preset for the lab (a file, or a name in presets/); default: vanilla vs denoising on MNIST.
     preset: Option<String>,
+    /// Plain ASCII drawing: no braille, no block glyphs.
+    #[arg(long, global = true)]
+    ascii: bool,
     /// Override any preset key, e.g. --set corrupt.level=0.5 (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE", global = true)]
     sets: Vec<String>,
@@ -31,6 +34,17 @@ enum Command {
     Gradcheck { preset: String },
     /// Linear autoencoder vs PCA: errors and principal angles.
     Pca { preset: String },
+    /// Train N steps headless and write the frame the lab would show, as text.
+    Render {
+        preset: String,
+        #[arg(long, default_value_t = 200)]
+        steps: u64,
+        #[arg(long, default_value = "120x40")]
+        size: String,
+        /// The file to write (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Training throughput on fixed workloads, and peak memory.
     Bench,
     /// Softmax classifiers on the hidden codes and on the raw pixels.
@@ -51,11 +65,17 @@ fn main() -> ExitCode {
         }) => cli::train::run(preset, &cli.sets, *epochs, jsonl.as_deref()),
         Some(Command::Gradcheck { preset }) => cli::gradcheck::run(preset, &cli.sets),
         Some(Command::Bench) => cli::bench::run(),
+        Some(Command::Render {
+            preset,
+            steps,
+            size,
+            out,
+        }) => cli::render::run(preset, &cli.sets, *steps, size, out.as_deref(), cli.ascii),
         Some(Command::Pca { preset }) => cli::pca::run(preset, &cli.sets),
         Some(Command::Probe { preset, epochs }) => cli::probe::run(preset, &cli.sets, *epochs),
         None => {
             let preset = cli.preset.as_deref().unwrap_or(cli::DEFAULT_PRESET);
-            cli::train::run(preset, &cli.sets, None, None)
+            cli::lab::run(preset, &cli.sets, cli.ascii)
         }
     };
     match result {

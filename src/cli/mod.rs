@@ -2,9 +2,11 @@
 
 pub mod bench;
 pub mod gradcheck;
+pub mod lab;
 pub mod pca;
 pub mod probe;
 pub mod progress;
+pub mod render;
 pub mod train;
 
 use crate::data::{self, Dataset};

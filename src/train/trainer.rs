@@ -294,6 +294,10 @@ impl Trainer {
     fn set(&mut self, i: usize, key: &str, value: Value) -> Result<(), String> {
         let slot = &mut self.slots[i];
         let mut changes = slot.changes.clone();
+        if key == "corrupt.kind" {
+            // A new kind starts from its own level unless one is set after it.
+            changes.retain(|(k, _)| k != "corrupt.level");
+        }
         if key == "variant" {
             // A new variant brings its own defaults: forget the changes it sets.
             changes.retain(|(k, _)| {
@@ -301,7 +305,6 @@ impl Trainer {
             });
         }
         changes.retain(|(k, _)| k != key);
-        let shown = short(&value);
         changes.push((key.to_string(), value));
         let config = self
             .preset
@@ -324,7 +327,6 @@ impl Trainer {
             // The objective changed: old curvature pairs no longer describe it.
             Stepper::Lbfgs(l) => l.reset(),
         }
-        self.message = Some(format!("{key} = {shown} ({})", config.label));
         slot.config = config;
         slot.changes = changes;
         Ok(())
@@ -608,17 +610,6 @@ impl Slot {
             saturated,
             sensitivity,
         }
-    }
-}
-
-fn short(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Float(f) => format!("{f:.4}")
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string(),
-        other => other.to_string(),
     }
 }
 

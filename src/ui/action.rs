@@ -1,0 +1,49 @@
+//! Every user intent, independent of the key that asks for it.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Pause training, or resume it.
+    TogglePause,
+    /// Take exactly one step (pausing first).
+    StepOnce,
+    /// Switch the focused model to the next variant.
+    NextVariant,
+    /// Switch the focused model to the previous variant.
+    PrevVariant,
+    /// Raise the focused model's corruption level (q or σ) by 0.05.
+    CorruptionUp,
+    /// Lower the focused model's corruption level by 0.05.
+    CorruptionDown,
+    /// Cycle the focused model's corruption kind.
+    NextCorruptionKind,
+    /// Halve the focused model's learning rate.
+    LrDown,
+    /// Double the focused model's learning rate.
+    LrUp,
+    /// Re-initialise the weights and start a new run.
+    Reset,
+    /// Cycle how filters are drawn: half-blocks, braille, ASCII.
+    NextDrawMode,
+    /// Show the next page of filters.
+    NextPage,
+    /// Show the previous page of filters.
+    PrevPage,
+    /// Move the filter cursor one unit left.
+    CursorLeft,
+    /// Move the filter cursor one unit right.
+    CursorRight,
+    /// Move the filter cursor one row up.
+    CursorUp,
+    /// Move the filter cursor one row down.
+    CursorDown,
+    /// Toggle the loss plot between linear and log scale.
+    ToggleLogScale,
+    /// Focus the next model (the one v, +, -, c, [ and ] act on).
+    FocusNext,
+    /// Show or hide the key help.
+    ToggleHelp,
+    /// Hide the key help.
+    CloseHelp,
+    /// Leave the lab.
+    Quit,
+}

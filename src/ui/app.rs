@@ -1,0 +1,288 @@
+//! All UI state, and the one place it changes: `update` (keys) and `absorb`
+//! (snapshots). Panes only read it.
+
+use super::action::Action;
+use super::history::History;
+use super::keys;
+use super::options::{ColorDepth, UiOptions};
+use super::steer::steer;
+use crate::train::{Command, LossPoint, Snapshot};
+use crossterm::event::KeyEvent;
+
+/// How filters and reconstructions are drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DrawMode {
+    /// '▀' with the top pixel as foreground and the bottom one as background.
+    HalfBlocks,
+    /// 2×4 dots a cell, thresholded at the image mean.
+    Braille,
+    /// The shading ramp " .:-=+*#%@".
+    Ascii,
+}
+
+impl DrawMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::HalfBlocks => "half-blocks",
+            Self::Braille => "braille",
+            Self::Ascii => "ascii",
+        }
+    }
+}
+
+/// The series one model accumulates over a run.
+#[derive(Clone, Debug, Default)]
+pub struct ModelSeries {
+    /// Every loss point the trainer reported.
+    pub loss: History<LossPoint>,
+    /// (step, mean ‖J‖²_F), one per snapshot.
+    pub jacobian: History<(u64, f32)>,
+    /// The smallest objective seen in this run.
+    pub best: Option<f32>,
+}
+
+#[derive(Clone, Debug)]
+pub struct App {
+    options: UiOptions,
+    /// The run the UI expects; snapshots of older runs are dropped.
+    run_id: u64,
+    /// The newest snapshot: its pictures and settings are what the panes show.
+    snapshot: Option<Snapshot>,
+    series: Vec<ModelSeries>,
+    focus: usize,
+    draw_mode: DrawMode,
+    /// The selected hidden unit (an index into the filters).
+    cursor: usize,
+    /// (columns, rows) of the filter grid at the last layout, for paging.
+    grid: (usize, usize),
+    log_scale: bool,
+    help: bool,
+    running: bool,
+    message: String,
+    quit: bool,
+}
+
+impl App {
+    pub fn new(options: UiOptions) -> Self {
+        let mut app = App {
+            options,
+            run_id: 0,
+            snapshot: None,
+            series: Vec::new(),
+            focus: 0,
+            draw_mode: DrawMode::HalfBlocks,
+            cursor: 0,
+            grid: (8, 2),
+            log_scale: false,
+            help: false,
+            running: true,
+            message: "press ? for help".into(),
+            quit: false,
+        };
+        app.draw_mode = app.draw_modes()[0];
+        app
+    }
+
+    /// Takes in a snapshot: every loss point is kept, pictures are replaced.
+    pub fn absorb(&mut self, snapshot: Snapshot) {
+        if snapshot.run_id < self.run_id {
+            return; // from before a reset
+        }
+        if snapshot.run_id > self.run_id {
+            self.run_id = snapshot.run_id;
+            self.series.clear();
+        }
+        self.series
+            .resize_with(snapshot.models.len(), ModelSeries::default);
+        for (series, model) in self.series.iter_mut().zip(&snapshot.models) {
+            for point in &model.losses {
+                series.loss.push(*point);
+                if series.best.is_none_or(|b| point.total < b) {
+                    series.best = Some(point.total);
+                }
+            }
+            series.jacobian.push((snapshot.step, model.jacobian_fro2));
+        }
+        self.running = snapshot.running;
+        if let Some(message) = &snapshot.message {
+            // The trainer's word wins: a refused change or a divergence.
+            self.message = message.clone();
+        }
+        self.focus = self.focus.min(snapshot.models.len().saturating_sub(1));
+        self.snapshot = Some(snapshot);
+    }
+
+    pub fn handle_key(&mut self, event: KeyEvent) -> Vec<Command> {
+        keys::lookup(&event).map_or_else(Vec::new, |a| self.update(a))
+    }
+
+    /// Applies one action; returns what the trainer must be told.
+    pub fn update(&mut self, action: Action) -> Vec<Command> {
+        let ascii = self.options.ascii;
+        let focus = self.focus;
+        if let Some(config) = self
+            .snapshot
+            .as_mut()
+            .and_then(|s| s.models.get_mut(focus))
+            .map(|m| &mut m.config)
+            && let Some((commands, message)) = steer(action, focus, config, ascii)
+        {
+            self.message = message;
+            return commands;
+        }
+        let mut commands = Vec::new();
+        self.message = match action {
+            Action::TogglePause => {
+                self.running = !self.running;
+                commands.push(Command::SetRunning(self.running));
+                if self.running { "running" } else { "paused" }.into()
+            }
+            Action::StepOnce => {
+                if self.running {
+                    self.running = false;
+                    commands.push(Command::SetRunning(false));
+                }
+                commands.push(Command::StepOnce);
+                "one step (paused)".into()
+            }
+            Action::Reset => {
+                self.run_id += 1;
+                self.series
+                    .iter_mut()
+                    .for_each(|s| *s = ModelSeries::default());
+                commands.push(Command::Reset);
+                format!("reset: weights re-initialised, run {}", self.run_id)
+            }
+            Action::NextDrawMode => {
+                let modes = self.draw_modes();
+                let i = modes.iter().position(|&m| m == self.draw_mode).unwrap_or(0);
+                self.draw_mode = modes[(i + 1) % modes.len()];
+                format!("filters drawn as {}", self.draw_mode.name())
+            }
+            Action::NextPage | Action::PrevPage => {
+                let per_page = self.grid.0 * self.grid.1;
+                let pages = self.hidden().div_ceil(per_page).max(1);
+                let page = self.cursor / per_page;
+                let page = if action == Action::NextPage {
+                    page + 1
+                } else {
+                    page + pages - 1
+                } % pages;
+                self.cursor = (page * per_page).min(self.hidden().saturating_sub(1));
+                format!("filters page {}/{pages}", page + 1)
+            }
+            Action::CursorLeft => self.move_cursor(-1),
+            Action::CursorRight => self.move_cursor(1),
+            Action::CursorUp => self.move_cursor(-(self.grid.0 as isize)),
+            Action::CursorDown => self.move_cursor(self.grid.0 as isize),
+            Action::ToggleLogScale => {
+                self.log_scale = !self.log_scale;
+                format!(
+                    "loss scale {}",
+                    if self.log_scale { "log" } else { "linear" }
+                )
+            }
+            Action::FocusNext => {
+                self.focus = (self.focus + 1) % self.series.len().max(1);
+                format!("focus on model {}", self.model_label(self.focus))
+            }
+            Action::ToggleHelp => {
+                self.help = !self.help;
+                if self.help {
+                    "help (Esc closes)"
+                } else {
+                    "help closed"
+                }
+                .into()
+            }
+            Action::CloseHelp => {
+                self.help = false;
+                "help closed".into()
+            }
+            Action::Quit => {
+                self.quit = true;
+                "quit".into()
+            }
+            _ => "no model yet".into(),
+        };
+        commands
+    }
+
+    fn move_cursor(&mut self, by: isize) -> String {
+        let last = self.hidden().saturating_sub(1);
+        self.cursor = self.cursor.saturating_add_signed(by).min(last);
+        format!("unit {}", self.cursor)
+    }
+
+    /// The most hidden units any model has (the cursor's range).
+    fn hidden(&self) -> usize {
+        let models = self.snapshot.iter().flat_map(|s| &s.models);
+        models.map(|m| m.config.hidden).max().unwrap_or(0)
+    }
+
+    fn model_label(&self, i: usize) -> String {
+        let model = self.snapshot.as_ref().and_then(|s| s.models.get(i));
+        model.map_or_else(|| i.to_string(), |m| m.config.label.clone())
+    }
+
+    /// The drawing modes this terminal can show, in `m` order.
+    pub fn draw_modes(&self) -> &'static [DrawMode] {
+        if self.options.ascii {
+            &[DrawMode::Ascii]
+        } else if self.options.colors == ColorDepth::None {
+            &[DrawMode::Braille, DrawMode::Ascii] // half-blocks need colour
+        } else {
+            &[DrawMode::HalfBlocks, DrawMode::Braille, DrawMode::Ascii]
+        }
+    }
+
+    /// Tells the app the terminal size, so paging and Up/Down match the filter grid drawn.
+    pub fn set_viewport(&mut self, width: u16, height: u16) {
+        let area = ratatui::layout::Rect::new(0, 0, width, height);
+        if let Some(grid) = super::layout::filter_grid(self, area) {
+            self.grid = (grid.0.max(1), grid.1.max(1));
+        }
+    }
+
+    /// Puts a note on the message line (e.g. that the trainer stopped).
+    pub fn note(&mut self, text: &str) {
+        self.message = text.to_string();
+    }
+
+    pub fn options(&self) -> UiOptions {
+        self.options
+    }
+    pub fn run_id(&self) -> u64 {
+        self.run_id
+    }
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.snapshot.as_ref()
+    }
+    pub fn series(&self, model: usize) -> Option<&ModelSeries> {
+        self.series.get(model)
+    }
+    pub fn focus(&self) -> usize {
+        self.focus
+    }
+    pub fn draw_mode(&self) -> DrawMode {
+        self.draw_mode
+    }
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+    pub fn log_scale(&self) -> bool {
+        self.log_scale
+    }
+    pub fn help_visible(&self) -> bool {
+        self.help
+    }
+    pub fn running(&self) -> bool {
+        self.running
+    }
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+}

@@ -1,0 +1,120 @@
+//! A page of learned filters W1[j] / ‖W1[j]‖, each reshaped to the image
+//! shape and drawn as a small picture, with a cursor on one unit whose
+//! numbers (ρ̂_j, ‖W1[j]‖, mean |∂h_j/∂x|) are shown beneath.
+
+use super::{framed, model, num, put, theme};
+use crate::ui::app::{App, DrawMode};
+use crate::ui::raster;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+/// The grid area inside the pane: inside the border, above the info line.
+fn grid_area(area: Rect) -> Rect {
+    let inner = Rect {
+        x: area.x.saturating_add(1),
+        y: area.y.saturating_add(1),
+        width: area.width.saturating_sub(2),
+        height: area.height.saturating_sub(2),
+    };
+    Rect {
+        height: inner.height.saturating_sub(1),
+        ..inner
+    }
+}
+
+/// (columns, rows) of tiles that fit in the pane `area`. Each tile has a
+/// one-cell gap on its left (where the cursor mark goes) and one below.
+pub fn grid(
+    area: Rect,
+    shape: (usize, usize),
+    mode: DrawMode,
+    tile_max: (u16, u16),
+) -> (usize, usize) {
+    let g = grid_area(area);
+    let (w, h) = raster::tile_size(shape, mode, tile_max);
+    (
+        (g.width / (w + 1)) as usize,
+        ((g.height + 1) / (h + 1)) as usize,
+    )
+}
+
+/// The image shape a filter row of `len` values is drawn in.
+pub fn shape_for(shape: (usize, usize), len: usize) -> (usize, usize) {
+    if shape.0 * shape.1 == len {
+        shape
+    } else {
+        (1, len)
+    }
+}
+
+pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer, tile_max: (u16, u16)) {
+    let t = theme(app);
+    let Some(m) = model(app, index) else {
+        framed(app, area, buf, "filters".into(), index);
+        return;
+    };
+    let hidden = m.filters.nrows();
+    let shape = shape_for(
+        app.snapshot().map_or((1, 1), |s| s.image_shape),
+        m.filters.ncols(),
+    );
+    let (cols, rows) = grid(area, shape, app.draw_mode(), tile_max);
+    let per_page = (cols * rows).max(1);
+    let cursor = app.cursor().min(hidden.saturating_sub(1));
+    let first = cursor / per_page * per_page;
+    let last = (first + per_page).min(hidden);
+    let title = format!(
+        "filters {} {}-{}/{} [{}]",
+        m.config.label,
+        first,
+        last.saturating_sub(1),
+        hidden,
+        app.draw_mode().name()
+    );
+    let inner = framed(app, area, buf, title, index);
+    if hidden == 0 || inner.is_empty() {
+        return;
+    }
+    let g = grid_area(area);
+    let (w, h) = raster::tile_size(shape, app.draw_mode(), tile_max);
+    for j in first..last {
+        let k = j - first;
+        let x = g.x + (k % cols.max(1)) as u16 * (w + 1) + 1;
+        let y = g.y + (k / cols.max(1)) as u16 * (h + 1);
+        let pixels = raster::normalise_signed(&m.filters.row(j).to_vec());
+        raster::draw(
+            buf,
+            Rect::new(x, y, w, h).intersection(g),
+            &pixels,
+            shape,
+            app.draw_mode(),
+            &t,
+        );
+        if j == cursor {
+            for dy in 0..h {
+                put(buf, g, x - 1, y + dy, ">", t.accent());
+            }
+        }
+    }
+    let info = format!(
+        "unit {cursor}  {}={}  {}={}  {}={}",
+        t.sym("ρ̂", "rho"),
+        m.rho_hat.get(cursor).map_or("-".into(), |&v| num(v.into())),
+        t.sym("‖W1‖", "|W1|"),
+        m.filter_norms
+            .get(cursor)
+            .map_or("-".into(), |&v| num(v.into())),
+        t.sym("|∂h/∂x|", "|dh/dx|"),
+        m.sensitivity
+            .get(cursor)
+            .map_or("-".into(), |&v| num(v.into())),
+    );
+    put(
+        buf,
+        inner,
+        inner.x,
+        inner.bottom().saturating_sub(1),
+        &info,
+        t.title(false),
+    );
+}

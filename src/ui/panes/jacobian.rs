@@ -1,0 +1,67 @@
+//! The contractive picture: mean ‖J‖²_F over time, its spread over hidden
+//! units (min / median / max of each unit's share) and the saturated fraction.
+
+use super::{framed, model, num, put, theme};
+use crate::ui::app::App;
+use crate::ui::plot::{self, Curve};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+/// (min, median, max) of the finite values.
+pub fn spread(values: &[f32]) -> Option<(f32, f32, f32)> {
+    let mut v: Vec<f32> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f32::total_cmp);
+    Some((v[0], v[v.len() / 2], v[v.len() - 1]))
+}
+
+pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
+    let t = theme(app);
+    let inner = framed(
+        app,
+        area,
+        buf,
+        t.sym("‖J‖²_F", "|J|^2_F").to_string(),
+        index,
+    );
+    let Some(m) = model(app, index) else { return };
+    let now = format!(
+        "{} sat {:.0}%",
+        num(m.jacobian_fro2.into()),
+        m.saturated * 100.0
+    );
+    put(buf, inner, inner.x, inner.y, &now, t.title(false));
+    if let Some((lo, med, hi)) = spread(&m.jacobian_units) {
+        let units = format!(
+            "units {}/{}/{}",
+            num(lo.into()),
+            num(med.into()),
+            num(hi.into())
+        );
+        put(buf, inner, inner.x, inner.y + 1, &units, t.dim());
+    }
+    let Some(series) = app.series(index) else {
+        return;
+    };
+    let values: Vec<f64> = series
+        .jacobian
+        .plotted()
+        .iter()
+        .map(|&(_, v)| f64::from(v))
+        .collect();
+    let curves = [Curve {
+        values: &values,
+        style: t.series(2),
+        glyph: '*',
+    }];
+    let plot_area = Rect {
+        y: inner.y + 2,
+        height: inner.height.saturating_sub(2),
+        ..inner
+    };
+    if let Some(range) = plot::range(&curves) {
+        plot::draw(buf, plot_area, &curves, range, t.ascii);
+    }
+}

@@ -1,0 +1,122 @@
+//! The objective over the run, with its split into reconstruction and
+//! penalty; `l` switches between a linear and a log axis.
+
+use super::{framed, model, num, put, theme};
+use crate::train::LossPoint;
+use crate::ui::app::App;
+use crate::ui::plot::{self, Curve};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+/// Room for an axis label like "1.23e-2".
+const GUTTER: u16 = 8;
+
+fn penalty(p: &LossPoint) -> f32 {
+    p.weight_decay + p.sparsity + p.l1 + p.contractive
+}
+
+pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
+    let t = theme(app);
+    let label = model(app, index).map_or(String::new(), |m| m.config.label.clone());
+    let scale = if app.log_scale() { " [log]" } else { "" };
+    let inner = framed(app, area, buf, format!("loss {label}{scale}"), index);
+    let Some(series) = app.series(index) else {
+        return;
+    };
+    let Some(last) = series.loss.last() else {
+        put(buf, inner, inner.x, inner.y, "no steps yet", t.dim());
+        return;
+    };
+    let best = series.best.unwrap_or(last.total);
+    // Pieces in order of importance; each is shown only if it fits whole.
+    let pieces = [
+        format!("J {}", num(last.total.into())),
+        format!(" best {}", num(best.into())),
+        format!("  recon {}", num(last.recon.into())),
+        format!("  pen {}", num(penalty(last).into())),
+    ];
+    let mut x = inner.x;
+    for (i, piece) in pieces.iter().enumerate() {
+        let w = piece.chars().count() as u16;
+        if x.saturating_add(w) > inner.right() {
+            break;
+        }
+        put(
+            buf,
+            inner,
+            x,
+            inner.y,
+            piece,
+            t.series(if i >= 2 { i - 1 } else { 0 }),
+        );
+        x += w;
+    }
+    let points = series.loss.plotted();
+    // Log scale: plot log10, floor at 1e-12 so a zero penalty stays finite.
+    let tf = |v: f32| {
+        if app.log_scale() {
+            f64::from(v).max(1e-12).log10()
+        } else {
+            f64::from(v)
+        }
+    };
+    let total: Vec<f64> = points.iter().map(|p| tf(p.total)).collect();
+    let recon: Vec<f64> = points.iter().map(|p| tf(p.recon)).collect();
+    let pen: Vec<f64> = points.iter().map(|p| tf(penalty(p))).collect();
+    let has_penalty = points.iter().any(|p| penalty(p) > 0.0);
+    let mut curves = vec![Curve {
+        values: &recon,
+        style: t.series(1),
+        glyph: 'r',
+    }];
+    if has_penalty {
+        curves.push(Curve {
+            values: &pen,
+            style: t.series(2),
+            glyph: 'p',
+        });
+    }
+    curves.push(Curve {
+        values: &total,
+        style: t.series(0),
+        glyph: '*',
+    });
+    let Some((lo, hi)) = plot::range(&curves) else {
+        return;
+    };
+    let plot_area = Rect {
+        y: inner.y + 1,
+        height: inner.height.saturating_sub(1),
+        ..inner
+    };
+    let untf = |v: f64| if app.log_scale() { 10f64.powf(v) } else { v };
+    let gutter = if plot_area.width >= 3 * GUTTER && plot_area.height >= 2 {
+        GUTTER
+    } else {
+        0
+    };
+    if gutter > 0 {
+        put(
+            buf,
+            plot_area,
+            plot_area.x,
+            plot_area.y,
+            &num(untf(hi)),
+            t.dim(),
+        );
+        put(
+            buf,
+            plot_area,
+            plot_area.x,
+            plot_area.bottom() - 1,
+            &num(untf(lo)),
+            t.dim(),
+        );
+    }
+    let curve_area = Rect {
+        x: plot_area.x + gutter,
+        width: plot_area.width.saturating_sub(gutter),
+        ..plot_area
+    };
+    plot::draw(buf, curve_area, &curves, (lo, hi), t.ascii);
+}

@@ -1,0 +1,81 @@
+//! One pane a file; each is a pure function of `&App` drawing into a Rect.
+//! Small helpers they share live here.
+
+pub mod filters;
+pub mod help;
+pub mod jacobian;
+pub mod loss;
+pub mod message;
+pub mod recon;
+pub mod rho_hat;
+pub mod status;
+
+use super::app::App;
+use super::theme::Theme;
+use crate::train::ModelView;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::widgets::{Block, Widget};
+
+/// The model a column shows, if the trainer has reported it.
+pub fn model(app: &App, index: usize) -> Option<&ModelView> {
+    app.snapshot()?.models.get(index)
+}
+
+pub fn theme(app: &App) -> Theme {
+    Theme::new(app.options())
+}
+
+/// Draws the pane's border and title; returns the inner area.
+pub fn framed(app: &App, area: Rect, buf: &mut Buffer, title: String, index: usize) -> Rect {
+    let area = area.intersection(buf.area);
+    let block: Block = theme(app).block(title, index == app.focus());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    inner
+}
+
+/// Writes `text` at (x, y), clipped to `area` and the buffer (set_stringn alone panics outside).
+pub fn put(buf: &mut Buffer, area: Rect, x: u16, y: u16, text: &str, style: Style) {
+    let area = area.intersection(buf.area);
+    if x < area.x || y < area.y || x >= area.right() || y >= area.bottom() {
+        return;
+    }
+    buf.set_stringn(x, y, text, (area.right() - x) as usize, style);
+}
+
+/// A number in at most 8 characters: plain in [0.001, 10⁴), scientific otherwise.
+pub fn num(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 {
+        "0".into()
+    } else if !v.is_finite() {
+        format!("{v}")
+    } else if (0.001..10_000.0).contains(&a) {
+        let digits = 3usize.saturating_sub(a.log10().floor().max(0.0) as usize);
+        let text = format!("{v:.digits$}");
+        // 3.000 → 3, 0.050 → 0.05: settings read better without padding zeros.
+        let text = if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            &text
+        };
+        text.to_string()
+    } else {
+        format!("{v:.2e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_stay_short() {
+        assert_eq!(super::num(0.123456), "0.123");
+        assert_eq!(super::num(123.456), "123.5");
+        assert_eq!(super::num(1.5e-5), "1.50e-5");
+        assert_eq!(super::num(0.0), "0");
+        assert_eq!(super::num(3.0), "3");
+        assert_eq!(super::num(0.05), "0.05");
+    }
+}

@@ -1,0 +1,108 @@
+//! The top lines: the run (data, step, epoch, speed, running) and one line
+//! per model (variant, corruption, regularisers that are on, optimiser).
+
+use super::{num, put, theme};
+use crate::preset::ModelConfig;
+use crate::ui::app::App;
+use crate::ui::steer::corruption_text;
+use crate::ui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = theme(app);
+    let sep = t.sym(" · ", " | ");
+    let Some(s) = app.snapshot() else {
+        put(
+            buf,
+            area,
+            area.x,
+            area.y,
+            "aelab: waiting for the trainer...",
+            t.dim(),
+        );
+        return;
+    };
+    let state = if app.running() {
+        t.sym("▶ running", "> running")
+    } else {
+        t.sym("⏸ paused", "|| paused")
+    };
+    // The state first: it is what matters most and must survive a narrow terminal.
+    put(
+        buf,
+        area,
+        area.x,
+        area.y,
+        state,
+        if app.running() { t.good() } else { t.warn() },
+    );
+    let run = format!(
+        "{sep}step {}{sep}epoch {}{sep}{:.0} samples/s{sep}run {}{sep}{}",
+        s.step, s.epoch, s.samples_per_s, s.run_id, s.dataset
+    );
+    let x = area.x.saturating_add(state.chars().count() as u16);
+    put(buf, area, x, area.y, &run, t.title(false));
+    for (i, m) in s.models.iter().enumerate() {
+        let focused = i == app.focus();
+        let marker = if focused { t.sym("▸ ", "> ") } else { "  " };
+        let line = format!("{marker}{}", model_line(&m.config, &t, sep));
+        put(
+            buf,
+            area,
+            area.x,
+            area.y.saturating_add(1 + i as u16),
+            &line,
+            t.title(focused),
+        );
+    }
+}
+
+/// "dae: denoising · corrupt mask q=0.25 · λ=0.003 · adam lr 1.00e-3 · sigmoid/sigmoid h=64",
+/// what a key changes first, the architecture (fixed) last.
+pub fn model_line(c: &ModelConfig, t: &Theme, sep: &str) -> String {
+    let tied = if c.tied { " tied" } else { "" };
+    let p = &c.penalties;
+    let mut regs = Vec::new();
+    if p.weight_decay > 0.0 {
+        regs.push(format!("{}={}", t.sym("λ", "lambda"), num(p.weight_decay)));
+    }
+    if let Some(s) = p.sparsity {
+        regs.push(format!(
+            "{}={} {}={}",
+            t.sym("ρ", "rho"),
+            num(s.rho),
+            t.sym("β", "beta"),
+            num(s.beta)
+        ));
+    }
+    if p.l1 > 0.0 {
+        regs.push(format!("{}={}", t.sym("λ1", "l1"), num(p.l1)));
+    }
+    if p.k_sparse > 0 {
+        regs.push(format!("k={}", p.k_sparse));
+    }
+    if p.contractive > 0.0 {
+        regs.push(format!(
+            "{}={}",
+            t.sym("λc", "lambda_c"),
+            num(p.contractive)
+        ));
+    }
+    let regs = if regs.is_empty() {
+        "no penalty".to_string()
+    } else {
+        regs.join(" ")
+    };
+    format!(
+        "{}: {}{sep}corrupt {}{sep}{regs}{sep}{} lr {:.2e}{sep}{}/{} h={}{tied}",
+        c.label,
+        c.variant.name(),
+        corruption_text(c, t.ascii),
+        c.optimizer.name(),
+        c.lr,
+        c.encoder.name(),
+        c.decoder.name(),
+        c.hidden,
+    )
+}
