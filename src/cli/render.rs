@@ -3,7 +3,7 @@
 
 use super::{load_data, load_preset};
 use crate::train::Trainer;
-use crate::ui::{self, App, UiOptions};
+use crate::ui::{self, App, ColorDepth, UiOptions};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 
@@ -33,9 +33,10 @@ pub fn run(
     for _ in 0..steps {
         trainer.step()?;
     }
+    // Text keeps no colours, so draw as a colourless terminal would: braille, or ASCII.
     let mut app = App::new(UiOptions {
         ascii,
-        ..UiOptions::detect(ascii)
+        colors: ColorDepth::None,
     });
     app.absorb(trainer.snapshot());
     app.set_viewport(width, height);

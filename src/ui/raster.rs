@@ -11,18 +11,30 @@ use ratatui::symbols::braille::BRAILLE;
 /// Darkest to brightest; one pixel pair per cell.
 pub const ASCII_RAMP: &[u8] = b" .:-=+*#%@";
 
-/// Signed values (filters) to [0, 1] with 0 at mid-grey: v / max|v| mapped from [-1, 1].
+/// Signed values (filters) to [0, 1] with 0 at mid-grey. Full scale is
+/// `CONTRAST_RMS` root-mean-squares (or max|v| if smaller): a filter's few
+/// extreme weights would otherwise leave everything else mid-grey.
 pub fn normalise_signed(values: &[f32]) -> Vec<f32> {
-    let max = values.iter().fold(
-        0.0f32,
-        |m, v| if v.is_finite() { m.max(v.abs()) } else { m },
-    );
-    let scale = if max > 0.0 { 0.5 / max } else { 0.0 };
+    let finite = || values.iter().filter(|v| v.is_finite());
+    let max = finite().fold(0.0f32, |m, v| m.max(v.abs()));
+    let count = finite().count().max(1) as f32;
+    let rms = (finite().map(|v| v * v).sum::<f32>() / count).sqrt();
+    let full = max.min(CONTRAST_RMS * rms);
+    let scale = if full > 0.0 { 0.5 / full } else { 0.0 };
     values
         .iter()
-        .map(|v| if v.is_finite() { 0.5 + v * scale } else { 0.5 })
+        .map(|v| {
+            if v.is_finite() {
+                (0.5 + v * scale).clamp(0.0, 1.0)
+            } else {
+                0.5
+            }
+        })
         .collect()
 }
+
+/// How many RMS of a filter map to full black or white.
+const CONTRAST_RMS: f32 = 2.5;
 
 /// Data (pixels meant to be in [0, 1]) clamped there; noise may push them out.
 pub fn clamp01(values: &[f32]) -> Vec<f32> {
