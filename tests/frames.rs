@@ -2,7 +2,7 @@
 //! snapshots of text plus per-cell colours (the filters live in the colours).
 //! Also: no size panics, and `--ascii` frames are pure ASCII.
 
-use aelab::ui::panes::{filters, help, jacobian, loss, message, recon, rho_hat, status};
+use aelab::ui::panes::{codes, filters, help, jacobian, loss, message, recon, rho_hat, status};
 use aelab::ui::{
     Action, App, ColorDepth, UiOptions, buffer_dump, fixture, render_buffer, render_text,
 };
@@ -111,6 +111,10 @@ fn each_pane_alone_in_a_small_rect() {
     assert_snapshot!(
         "pane_recon",
         pane(50, 7, |a, r, b| recon::render(a, 1, r, b, (7, 4)))
+    );
+    assert_snapshot!(
+        "pane_codes",
+        pane(50, 12, |a, r, b| codes::render(a, 0, r, b))
     );
     assert_snapshot!("pane_message", pane(60, 1, message::render));
     assert_snapshot!("pane_help", pane(60, 28, help::render));

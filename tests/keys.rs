@@ -58,6 +58,7 @@ fn expected_commands(action: Action) -> Vec<Command> {
         Action::LrDown => vec![set(0, "train.lr", Value::Float(5e-4))],
         Action::LrUp => vec![set(0, "train.lr", Value::Float(2e-3))],
         Action::Reset => vec![Command::Reset],
+        Action::Probe => vec![Command::Probe],
         _ => vec![],
     }
 }

@@ -1,9 +1,62 @@
 //! The lecture's "AE approach" to classification: a softmax-regression
 //! classifier on the hidden codes, against one on the raw pixels.
 
+use crate::data::Dataset;
 use crate::model::linalg::{Op, affine, matmul};
+use crate::model::{Objective, Params};
 use crate::optim::Lbfgs;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+
+/// L-BFGS iterations for each classifier.
+pub const ITERATIONS: usize = 200;
+
+/// Validation accuracies of classifiers on the raw inputs and on each model's codes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProbeReport {
+    pub raw: f64,
+    /// (model label, accuracy on its codes).
+    pub codes: Vec<(String, f64)>,
+}
+
+/// One autoencoder whose codes are probed.
+pub struct Encoder<'a> {
+    pub label: String,
+    pub objective: Objective,
+    pub params: &'a Params<f32>,
+}
+
+/// Trains a softmax classifier on the raw training inputs and one on each
+/// encoder's codes, and measures them on the validation split. `progress`
+/// hears (classifier index, iteration). `None` when the data has no labels.
+pub fn probe(
+    encoders: &[Encoder],
+    train: &Dataset,
+    val: &Dataset,
+    mut progress: impl FnMut(usize, usize),
+) -> Option<ProbeReport> {
+    let (y_train, y_val) = (train.labels.as_ref()?, val.labels.as_ref()?);
+    let classes = y_train
+        .iter()
+        .chain(y_val)
+        .copied()
+        .max()
+        .map_or(1, |c| c as usize + 1);
+    let mut fit = |i: usize, x: Array2<f64>, x_val: Array2<f64>| {
+        let mut softmax = Softmax::new(classes, x.ncols());
+        softmax.fit(&x, y_train, ITERATIONS, |it| progress(i, it));
+        softmax.accuracy(&x_val, y_val)
+    };
+    let raw = fit(0, train.x.mapv(f64::from), val.x.mapv(f64::from));
+    let codes = encoders
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let codes = |x: &Array2<f32>| e.objective.forward(e.params, x).h.mapv(f64::from);
+            (e.label.clone(), fit(i + 1, codes(&train.x), codes(&val.x)))
+        })
+        .collect();
+    Some(ProbeReport { raw, codes })
+}
 
 /// Weight decay of the classifier (UFLDL's softmax exercise uses 1e-4).
 pub const LAMBDA: f64 = 1e-4;

@@ -19,4 +19,7 @@ pub enum Command {
     },
     /// Re-initialise the weights and start a new run (`run_id` + 1).
     Reset,
+    /// Train classifiers on the codes and on the raw inputs, in the
+    /// background; the accuracies arrive in a later snapshot.
+    Probe,
 }

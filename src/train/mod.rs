@@ -8,6 +8,6 @@ pub mod trainer;
 pub mod worker;
 
 pub use command::Command;
-pub use snapshot::{LossPoint, ModelView, Recon, Snapshot};
+pub use snapshot::{Codes, LossPoint, ModelView, ProbeState, Recon, Snapshot};
 pub use trainer::Trainer;
 pub use worker::Worker;

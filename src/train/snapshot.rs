@@ -1,6 +1,7 @@
 //! What the trainer reports to the UI: every loss point since the previous
 //! snapshot (none is lost), and the newest pictures (the newest wins).
 
+use crate::analysis::probe::ProbeReport;
 use crate::preset::ModelConfig;
 use ndarray::Array2;
 use std::sync::Arc;
@@ -23,6 +24,27 @@ pub struct Snapshot {
     pub models: Vec<ModelView>,
     /// What the trainer has to say (a change applied, a refused key, a divergence).
     pub message: Option<String>,
+    /// The state of the background probe (`P`).
+    pub probe: ProbeState,
+}
+
+/// The background probe: classifiers on codes vs raw inputs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum ProbeState {
+    #[default]
+    Idle,
+    /// Running since the given step.
+    Running { step: u64 },
+    /// Finished: the accuracies, measured on the weights of the given step.
+    Done { step: u64, report: ProbeReport },
+}
+
+/// Hidden codes of some validation samples, for the code-space scatter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Codes {
+    /// k × hidden.
+    pub h: Array2<f32>,
+    pub labels: Option<Vec<u8>>,
 }
 
 /// One step's objective and its split into terms.
@@ -72,4 +94,6 @@ pub struct ModelView {
     pub recon: Arc<Recon>,
     /// Per-pixel MSE on the validation split (inputs corrupted as `eval.corrupt`), when measured.
     pub val_recon: Option<f32>,
+    /// Codes of the first validation samples (refreshed about once a second).
+    pub codes: Arc<Codes>,
 }

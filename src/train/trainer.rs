@@ -2,9 +2,10 @@
 //! at a time; commands applied at step boundaries. The same `Trainer` runs
 //! headless (`aelab train`) and behind the TUI (see `worker.rs`).
 
-use super::{Command, LossPoint, ModelView, Recon, Snapshot};
+use super::{Codes, Command, LossPoint, ModelView, ProbeState, Recon, Snapshot};
+use crate::analysis::probe::{self, Encoder, ProbeReport};
 use crate::data::Dataset;
-use crate::model::{Activation, Objective, Params, Terms};
+use crate::model::{Activation, Cache, Objective, Params, Terms};
 use crate::optim::{self, Lbfgs, Optimizer, OptimizerKind};
 use crate::preset::{ModelConfig, Preset, PresetError};
 use ndarray::{Array2, Axis};
@@ -12,11 +13,17 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use std::sync::Arc;
-use std::time::Instant;
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
 use toml::Value;
 
 /// How many validation samples the reconstruction pane shows.
 const RECON_SAMPLES: usize = 6;
+/// How many validation samples the code-space scatter shows, and how often
+/// their codes are recomputed (a forward pass of them each snapshot would
+/// cost the trainer more than the picture is worth).
+const CODE_SAMPLES: usize = 500;
+const CODE_REFRESH: Duration = Duration::from_secs(1);
 /// Codes closer than this to the ends of the activation's range count as saturated.
 const SATURATION_MARGIN: f32 = 0.05;
 
@@ -45,15 +52,17 @@ struct Slot {
     /// The corruption noise: each model its own stream, seeded from the preset.
     noise: StdRng,
     grad: Vec<f32>,
-    /// The last batch's terms and statistics (for snapshots).
-    last: Option<BatchStats>,
+    /// The last batch's forward pass: its statistics are worked out only
+    /// when a snapshot asks, not on every step.
+    last: Option<Cache<f32>>,
     losses: Vec<LossPoint>,
     /// Sums over the current epoch, for the epoch report.
     epoch_sum: EpochSum,
     val_recon: Option<f32>,
+    /// The codes last shown, with the step and time they were computed at.
+    last_codes: Option<(u64, Instant, Arc<Codes>)>,
 }
 
-#[derive(Clone)]
 struct BatchStats {
     rho_hat: Vec<f32>,
     jacobian_units: Vec<f32>,
@@ -123,6 +132,9 @@ pub struct Trainer {
     /// Samples seen and when the throughput window started.
     window: (usize, Instant),
     samples_per_s: f64,
+    probe: ProbeState,
+    /// Where the background probe's result arrives.
+    probe_result: Option<Receiver<Option<ProbeReport>>>,
 }
 
 impl Trainer {
@@ -160,6 +172,8 @@ impl Trainer {
             message: None,
             window: (0, Instant::now()),
             samples_per_s: 0.0,
+            probe: ProbeState::Idle,
+            probe_result: None,
             preset,
             train,
             val,
@@ -200,6 +214,7 @@ impl Trainer {
                 losses: Vec::new(),
                 epoch_sum: EpochSum::default(),
                 val_recon: None,
+                last_codes: None,
             });
         }
         self.shuffle = StdRng::seed_from_u64(seed);
@@ -275,6 +290,7 @@ impl Trainer {
                 self.init_models();
                 self.message = Some("weights re-initialised".into());
             }
+            Command::Probe => self.start_probe(),
             Command::Set { model, key, value } => {
                 let targets: Vec<usize> = match model {
                     Some(i) if i < self.slots.len() => vec![i],
@@ -442,6 +458,67 @@ impl Trainer {
         }
     }
 
+    /// Starts the probe on a thread of its own, on copies of the weights and
+    /// data, so training goes on meanwhile.
+    fn start_probe(&mut self) {
+        if matches!(self.probe, ProbeState::Running { .. }) {
+            self.message = Some("the probe is already running".into());
+            return;
+        }
+        if self.train.labels.is_none() || self.val.is_empty() {
+            self.message = Some("probe: the data has no labels or no validation split".into());
+            return;
+        }
+        let models: Vec<(String, Objective, Params<f32>)> = self
+            .slots
+            .iter()
+            .map(|s| {
+                (
+                    s.config.label.clone(),
+                    s.config.objective(),
+                    s.params.clone(),
+                )
+            })
+            .collect();
+        let (train, val) = (self.train.clone(), self.val.clone());
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let encoders: Vec<Encoder> = models
+                .iter()
+                .map(|(label, objective, params)| Encoder {
+                    label: label.clone(),
+                    objective: *objective,
+                    params,
+                })
+                .collect();
+            // The UI may have gone by the time this finishes; nobody to tell then.
+            let _ = tx.send(probe::probe(&encoders, &train, &val, |_, _| {}));
+        });
+        self.probe_result = Some(rx);
+        self.probe = ProbeState::Running { step: self.step };
+        self.message = Some("probe started: softmax on the codes and on the raw inputs".into());
+    }
+
+    /// Whether the background probe has just finished (its result is then in the next snapshot).
+    pub fn poll_probe(&mut self) -> bool {
+        let Some(rx) = &self.probe_result else {
+            return false;
+        };
+        let Ok(result) = rx.try_recv() else {
+            return false;
+        };
+        self.probe_result = None;
+        let step = match self.probe {
+            ProbeState::Running { step } => step,
+            _ => self.step,
+        };
+        self.probe = match result {
+            Some(report) => ProbeState::Done { step, report },
+            None => ProbeState::Idle,
+        };
+        true
+    }
+
     /// Validation statistics of model `i`; the eval corruption noise is the
     /// same draw for every model and every call, so numbers compare.
     pub fn evaluate(&self, i: usize) -> Evaluation {
@@ -465,6 +542,8 @@ impl Trainer {
     /// The state for the UI: loss points since the previous snapshot, and the
     /// newest pictures.
     pub fn snapshot(&mut self) -> Snapshot {
+        self.poll_probe();
+        let step = self.step;
         let val = &self.val;
         let k = RECON_SAMPLES.min(val.len());
         let idx: Vec<usize> = (0..k).collect();
@@ -479,9 +558,10 @@ impl Trainer {
                 let corrupted = slot.config.corrupt.apply(&original, &mut rng);
                 let objective = slot.config.objective();
                 let reconstructed = objective.forward(&slot.params, &corrupted).x_hat;
-                let stats = slot.last.clone().unwrap_or_else(|| {
-                    slot.stats(&objective, &objective.forward(&slot.params, &original))
-                });
+                let stats = match &slot.last {
+                    Some(cache) => slot.stats(&objective, cache),
+                    None => slot.stats(&objective, &objective.forward(&slot.params, &original)),
+                };
                 let (filters, filter_norms) = normalised_filters(&slot.params);
                 ModelView {
                     config: slot.config.clone(),
@@ -500,6 +580,7 @@ impl Trainer {
                         labels: labels.clone(),
                     }),
                     val_recon: slot.val_recon,
+                    codes: slot.codes(&objective, val, step),
                 }
             })
             .collect();
@@ -518,6 +599,7 @@ impl Trainer {
             image_shape: self.train.shape,
             models,
             message: self.message.take(),
+            probe: self.probe.clone(),
         }
     }
 }
@@ -531,6 +613,24 @@ pub struct Evaluation {
 }
 
 impl Slot {
+    /// The codes of the first validation samples, recomputed when the weights
+    /// have changed and the last ones are older than `CODE_REFRESH`.
+    fn codes(&mut self, objective: &Objective, val: &Dataset, step: u64) -> Arc<Codes> {
+        if let Some((at, when, codes)) = &self.last_codes
+            && (*at == step || when.elapsed() < CODE_REFRESH)
+        {
+            return codes.clone();
+        }
+        let idx: Vec<usize> = (0..CODE_SAMPLES.min(val.len())).collect();
+        let h = objective.forward(&self.params, &val.rows(&idx)).h;
+        let codes = Arc::new(Codes {
+            h,
+            labels: val.label_rows(&idx),
+        });
+        self.last_codes = Some((step, Instant::now(), codes.clone()));
+        codes
+    }
+
     /// One update on the clean batch `x`; returns the step's loss point.
     fn step(&mut self, x: &Array2<f32>, step: u64) -> LossPoint {
         let objective = self.config.objective();
@@ -571,12 +671,12 @@ impl Slot {
         self.epoch_sum.batches += 1;
         self.epoch_sum.recon_mse += per_pixel_mse(x, &cache.x_hat);
         add_terms(&mut self.epoch_sum.terms, &terms);
-        self.last = Some(self.stats(&objective, &cache));
+        self.last = Some(cache);
         self.losses.push(point);
         point
     }
 
-    fn stats(&self, objective: &Objective, cache: &crate::model::Cache<f32>) -> BatchStats {
+    fn stats(&self, objective: &Objective, cache: &Cache<f32>) -> BatchStats {
         let (lo, hi) = objective.encoder.range();
         let saturated = match objective.encoder {
             Activation::Sigmoid | Activation::Tanh => {

@@ -67,6 +67,7 @@ fn run(trainer: &mut Trainer, commands: &Receiver<Command>, snapshots: &Sender<S
                 Err(TryRecvError::Disconnected) => return,
             }
         }
+        changed |= trainer.poll_probe();
         if trainer.wants_step() {
             // A divergence pauses the trainer and is reported in the snapshot.
             let _ = trainer.step();

@@ -40,6 +40,16 @@ pub enum Action {
     ToggleLogScale,
     /// Focus the next model (the one v, +, -, c, [ and ] act on).
     FocusNext,
+    /// Show the code-space scatter in place of the filters, or back.
+    ToggleCodes,
+    /// Code space: put the next hidden unit on the x axis.
+    CodeAxisX,
+    /// Code space: put the next hidden unit on the y axis.
+    CodeAxisY,
+    /// Code space: project onto the first two principal components.
+    CodePca,
+    /// Run the probe (softmax on codes vs raw inputs) in the background.
+    Probe,
     /// Show or hide the key help.
     ToggleHelp,
     /// Hide the key help.

@@ -60,6 +60,18 @@ pub struct App {
     running: bool,
     message: String,
     quit: bool,
+    /// The code-space scatter is shown in place of the filters.
+    codes_shown: bool,
+    code_axes: CodeAxes,
+}
+
+/// What the code-space scatter plots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeAxes {
+    /// The first two principal components of the codes.
+    Pca,
+    /// Two hidden units (x, y).
+    Units(usize, usize),
 }
 
 impl App {
@@ -78,6 +90,8 @@ impl App {
             running: true,
             message: "press ? for help".into(),
             quit: false,
+            codes_shown: false,
+            code_axes: CodeAxes::Pca,
         };
         app.draw_mode = app.draw_modes()[0];
         app
@@ -186,6 +200,36 @@ impl App {
                 self.focus = (self.focus + 1) % self.series.len().max(1);
                 format!("focus on model {}", self.model_label(self.focus))
             }
+            Action::ToggleCodes => {
+                self.codes_shown = !self.codes_shown;
+                if self.codes_shown {
+                    format!(
+                        "code space: {} (x/y pick units, o principal components)",
+                        self.code_axes_text()
+                    )
+                } else {
+                    "filters".into()
+                }
+            }
+            Action::CodeAxisX | Action::CodeAxisY | Action::CodePca => {
+                let hidden = self.hidden().max(1);
+                self.code_axes = match (action, self.code_axes) {
+                    (Action::CodePca, _) => CodeAxes::Pca,
+                    (Action::CodeAxisX, CodeAxes::Units(x, y)) => {
+                        CodeAxes::Units((x + 1) % hidden, y)
+                    }
+                    (Action::CodeAxisY, CodeAxes::Units(x, y)) => {
+                        CodeAxes::Units(x, (y + 1) % hidden)
+                    }
+                    _ => CodeAxes::Units(0, 1 % hidden),
+                };
+                self.codes_shown = true;
+                format!("code space: {}", self.code_axes_text())
+            }
+            Action::Probe => {
+                commands.push(Command::Probe);
+                "probe: training classifiers in the background...".into()
+            }
             Action::ToggleHelp => {
                 self.help = !self.help;
                 if self.help {
@@ -206,6 +250,21 @@ impl App {
             _ => "no model yet".into(),
         };
         commands
+    }
+
+    fn code_axes_text(&self) -> String {
+        match self.code_axes {
+            CodeAxes::Pca => "principal components 1 and 2".into(),
+            CodeAxes::Units(x, y) => format!("unit {x} (x) vs unit {y} (y)"),
+        }
+    }
+
+    pub fn codes_shown(&self) -> bool {
+        self.codes_shown
+    }
+
+    pub fn code_axes(&self) -> CodeAxes {
+        self.code_axes
     }
 
     fn move_cursor(&mut self, by: isize) -> String {

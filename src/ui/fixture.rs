@@ -5,7 +5,7 @@
 use crate::model::{Activation, Corruption, CorruptionKind, Loss, Penalties, Sparsity, Variant};
 use crate::optim::OptimizerKind;
 use crate::preset::ModelConfig;
-use crate::train::{LossPoint, ModelView, Recon, Snapshot};
+use crate::train::{Codes, LossPoint, ModelView, ProbeState, Recon, Snapshot};
 use ndarray::Array2;
 use std::f32::consts::PI;
 use std::ops::Range;
@@ -27,6 +27,7 @@ pub fn snapshot(run_id: u64, steps: Range<u64>) -> Snapshot {
         image_shape: SHAPE,
         models: vec![model(0, steps.clone()), model(1, steps)],
         message: None,
+        probe: ProbeState::Idle,
     }
 }
 
@@ -162,5 +163,21 @@ pub fn model(index: usize, steps: Range<u64>) -> ModelView {
         sensitivity: (0..HIDDEN).map(|j| 0.01 * (j % 3 + 1) as f32).collect(),
         recon: Arc::new(recon(index)),
         val_recon: Some(0.04),
+        codes: Arc::new(codes(index)),
+    }
+}
+
+/// Codes of 200 samples that cluster by label (i mod 10) along two units.
+fn codes(index: usize) -> Codes {
+    let h = Array2::from_shape_fn((200, HIDDEN), |(i, j)| {
+        let label = (i % 10) as f32;
+        let angle = label / 10.0 * 2.0 * PI + index as f32;
+        let wobble = ((i * 7 + j * 3) % 11) as f32 / 110.0;
+        let v = if j % 2 == 0 { angle.cos() } else { angle.sin() };
+        0.5 + 0.4 * v + wobble
+    });
+    Codes {
+        h,
+        labels: Some((0..200).map(|i| (i % 10) as u8).collect()),
     }
 }

@@ -3,7 +3,7 @@
 
 use super::app::App;
 use super::layout;
-use super::panes::{filters, help, jacobian, loss, message, recon, rho_hat, status};
+use super::panes::{codes, filters, help, jacobian, loss, message, recon, rho_hat, status};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -24,7 +24,9 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         if visible(c.jacobian) {
             jacobian::render(app, c.model, c.jacobian, buf);
         }
-        if visible(c.filters) {
+        if visible(c.filters) && app.codes_shown() {
+            codes::render(app, c.model, c.filters, buf);
+        } else if visible(c.filters) {
             filters::render(app, c.model, c.filters, buf, c.tile_max);
         }
         if visible(c.recon) {

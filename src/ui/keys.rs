@@ -52,6 +52,11 @@ pub const KEYMAP: &[Binding] = &[
     code(KeyCode::Up, Action::CursorUp, "filter cursor up"),
     code(KeyCode::Down, Action::CursorDown, "filter cursor down"),
     key('l', Action::ToggleLogScale, "loss scale: linear / log"),
+    key('z', Action::ToggleCodes, "filters / code space"),
+    key('x', Action::CodeAxisX, "code space: next unit on x"),
+    key('y', Action::CodeAxisY, "code space: next unit on y"),
+    key('o', Action::CodePca, "code space: principal comps"),
+    key('P', Action::Probe, "probe: classify codes, pixels"),
     code(KeyCode::Tab, Action::FocusNext, "focus next model"),
     key('?', Action::ToggleHelp, "this help"),
     code(KeyCode::Esc, Action::CloseHelp, "close help"),
@@ -99,6 +104,19 @@ pub fn label(binding: &Binding) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The help overlay's column holds 29 characters of help text.
+    #[test]
+    fn every_help_text_fits_the_overlay_column() {
+        for b in KEYMAP {
+            assert!(
+                b.help.chars().count() <= 29,
+                "{}: {:?} is too long",
+                label(b),
+                b.help
+            );
+        }
+    }
 
     #[test]
     fn no_two_rows_claim_the_same_key() {

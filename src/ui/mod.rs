@@ -18,7 +18,7 @@ pub mod steer;
 pub mod theme;
 
 pub use action::Action;
-pub use app::{App, DrawMode};
+pub use app::{App, CodeAxes, DrawMode};
 pub use frame::{buffer_dump, render_buffer, render_text};
 pub use keys::{Binding, KEYMAP};
 pub use options::{ColorDepth, UiOptions};

@@ -90,6 +90,26 @@ impl Theme {
         self.fg([Color::White, Color::Cyan, Color::Magenta][i % 3])
     }
 
+    /// A colour per class label (the code-space scatter), `None` without colours.
+    pub fn label(&self, label: u8) -> Option<Color> {
+        const PALETTE: [Color; 10] = [
+            Color::Red,
+            Color::Green,
+            Color::Yellow,
+            Color::Blue,
+            Color::Magenta,
+            Color::Cyan,
+            Color::White,
+            Color::LightRed,
+            Color::LightGreen,
+            Color::LightBlue,
+        ];
+        match self.depth {
+            ColorDepth::None => None,
+            _ => Some(PALETTE[label as usize % PALETTE.len()]),
+        }
+    }
+
     /// A bordered pane with its title; ASCII borders under `--ascii`.
     pub fn block<'a>(&self, title: String, focused: bool) -> Block<'a> {
         let block = Block::new().borders(Borders::ALL).border_style(self.dim());

@@ -1,6 +1,7 @@
 //! One pane a file; each is a pure function of `&App` drawing into a Rect.
 //! Small helpers they share live here.
 
+pub mod codes;
 pub mod filters;
 pub mod help;
 pub mod jacobian;

@@ -3,6 +3,7 @@
 
 use super::{num, put, theme};
 use crate::preset::ModelConfig;
+use crate::train::ProbeState;
 use crate::ui::app::App;
 use crate::ui::steer::corruption_text;
 use crate::ui::theme::Theme;
@@ -37,11 +38,27 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         state,
         if app.running() { t.good() } else { t.warn() },
     );
+    let x = area.x.saturating_add(state.chars().count() as u16);
+    let probe = match &s.probe {
+        ProbeState::Idle => String::new(),
+        ProbeState::Running { .. } => format!("{sep}probe running"),
+        ProbeState::Done { step, report } => {
+            let codes: Vec<String> = report
+                .codes
+                .iter()
+                .map(|(l, a)| format!("{l} {a:.3}"))
+                .collect();
+            format!(
+                "{sep}probe@{step}: pixels {:.3} {}",
+                report.raw,
+                codes.join(" ")
+            )
+        }
+    };
     let run = format!(
-        "{sep}step {}{sep}epoch {}{sep}{:.0} samples/s{sep}run {}{sep}{}",
+        "{sep}step {}{sep}epoch {}{sep}{:.0} samples/s{sep}run {}{probe}{sep}{}",
         s.step, s.epoch, s.samples_per_s, s.run_id, s.dataset
     );
-    let x = area.x.saturating_add(state.chars().count() as u16);
     put(buf, area, x, area.y, &run, t.title(false));
     for (i, m) in s.models.iter().enumerate() {
         let focused = i == app.focus();

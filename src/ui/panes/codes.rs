@@ -1,0 +1,158 @@
+//! The code space: the validation samples' hidden codes as a scatter,
+//! coloured by label, on two chosen units or the first two principal
+//! components. Braille dots (2×4 a cell); under `--ascii` the label digit.
+
+use super::{framed, model, put, theme};
+use crate::analysis::pca::pca;
+use crate::train::Codes;
+use crate::ui::app::{App, CodeAxes};
+use ndarray::{Array2, Axis};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::symbols::braille::BRAILLE;
+
+/// The 2-D points to plot, one per sample.
+pub fn project(codes: &Codes, axes: CodeAxes) -> Vec<(f64, f64)> {
+    let h = &codes.h;
+    match axes {
+        CodeAxes::Units(x, y) if x < h.ncols() && y < h.ncols() => h
+            .rows()
+            .into_iter()
+            .map(|r| (f64::from(r[x]), f64::from(r[y])))
+            .collect(),
+        _ => {
+            let x: Array2<f64> = h.mapv(f64::from);
+            let Some(mean) = x.mean_axis(Axis(0)) else {
+                return Vec::new();
+            };
+            let centred = &x - &mean;
+            match pca(&centred, 2.min(x.ncols()).min(x.nrows())) {
+                Ok(p) if p.components.ncols() == 2 => {
+                    let z = centred.dot(&p.components);
+                    z.rows().into_iter().map(|r| (r[0], r[1])).collect()
+                }
+                _ => Vec::new(),
+            }
+        }
+    }
+}
+
+pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
+    let t = theme(app);
+    let Some(m) = model(app, index) else {
+        framed(app, area, buf, "code space".into(), index);
+        return;
+    };
+    let axes = match app.code_axes() {
+        CodeAxes::Pca => "PC1 vs PC2".to_string(),
+        CodeAxes::Units(x, y) => format!("unit {x} vs unit {y}"),
+    };
+    let title = format!(
+        "code space {} {axes} ({} samples)",
+        m.config.label,
+        m.codes.h.nrows()
+    );
+    let inner = framed(app, area, buf, title, index);
+    if inner.width < 2 || inner.height < 2 {
+        return;
+    }
+    let points = project(&m.codes, app.code_axes());
+    let Some((x_range, y_range)) = ranges(&points) else {
+        return;
+    };
+    let (dots_x, dots_y) = if t.ascii { (1, 1) } else { (2, 4) };
+    let (w, h) = (
+        inner.width as usize * dots_x,
+        inner.height as usize * dots_y,
+    );
+    // Per cell: the braille bits set and the label drawn last.
+    let mut bits = vec![0u8; inner.width as usize * inner.height as usize];
+    let mut labels: Vec<Option<u8>> = vec![None; bits.len()];
+    for (i, &(x, y)) in points.iter().enumerate() {
+        let px = scale(x, x_range, w);
+        let py = h - 1 - scale(y, y_range, h);
+        let cell = (py / dots_y) * inner.width as usize + px / dots_x;
+        bits[cell] |= braille_bit(px % dots_x, py % dots_y);
+        labels[cell] = m
+            .codes
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(i).copied())
+            .or(labels[cell]);
+    }
+    for (cell, (&b, &label)) in bits.iter().zip(&labels).enumerate() {
+        if b == 0 {
+            continue;
+        }
+        let x = inner.x + (cell % inner.width as usize) as u16;
+        let y = inner.y + (cell / inner.width as usize) as u16;
+        let style = label
+            .and_then(|l| t.label(l))
+            .map_or(Style::new(), |c| Style::new().fg(c));
+        let glyph = if t.ascii {
+            label.map_or('*', |l| char::from(b'0' + l % 10)).to_string()
+        } else {
+            BRAILLE[b as usize].to_string()
+        };
+        put(buf, inner, x, y, &glyph, style);
+    }
+}
+
+fn ranges(points: &[(f64, f64)]) -> Option<((f64, f64), (f64, f64))> {
+    let finite = points
+        .iter()
+        .filter(|(x, y)| x.is_finite() && y.is_finite());
+    let (mut x0, mut x1, mut y0, mut y1) = (
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for &(x, y) in finite {
+        (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+    }
+    (x0 <= x1 && y0 <= y1).then_some(((x0, x1), (y0, y1)))
+}
+
+/// The dot index in [0, n) of `v` in `range` (the middle when the range is flat or `v` is not finite).
+fn scale(v: f64, (lo, hi): (f64, f64), n: usize) -> usize {
+    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) || !v.is_finite() {
+        return n / 2;
+    }
+    (((v - lo) / (hi - lo)) * (n - 1) as f64)
+        .round()
+        .clamp(0.0, (n - 1) as f64) as usize
+}
+
+/// The bit of dot (column, row) in a 2×4 braille cell, in the order of ratatui's BRAILLE table.
+fn braille_bit(col: usize, row: usize) -> u8 {
+    const BITS: [[u8; 2]; 4] = [[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]];
+    BITS[row.min(3)][col.min(1)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Codes that differ only along two units: PCA recovers their spread.
+    #[test]
+    fn pca_projection_keeps_the_spread_of_the_codes() {
+        let h = Array2::from_shape_fn((40, 5), |(i, j)| match j {
+            0 => i as f32,
+            1 => -(i as f32) * 0.5,
+            _ => 1.0,
+        });
+        let points = project(&Codes { h, labels: None }, CodeAxes::Pca);
+        let spread = points.iter().map(|p| p.0.abs()).fold(0.0, f64::max);
+        assert!(spread > 20.0, "{spread}");
+        assert!(points.iter().all(|p| p.1.abs() < 1e-6));
+    }
+
+    #[test]
+    fn flat_or_nan_values_land_mid_plot() {
+        assert_eq!(scale(f64::NAN, (0.0, 1.0), 9), 4);
+        assert_eq!(scale(3.0, (2.0, 2.0), 9), 4);
+        assert_eq!(scale(1.0, (0.0, 1.0), 9), 8);
+    }
+}
