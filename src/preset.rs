@@ -104,6 +104,8 @@ pub struct Preset {
     /// The model tables before resolution, for runtime changes.
     model_tables: Vec<Table>,
     text: String,
+    /// The `--set` overrides it was loaded with.
+    overrides: Vec<String>,
 }
 
 // ---- the file as written: every key optional, unknown keys refused ----
@@ -285,9 +287,16 @@ impl Preset {
             timeline: Vec::new(),
             model_tables,
             text: text.to_string(),
+            overrides: overrides.to_vec(),
         };
         for i in 0..preset.model_tables.len() {
-            let model = preset.resolve_model(i, &[])?;
+            let mut model = preset.resolve_model(i, &[])?;
+            // Fix the label now, unique, so it names the model for good: a
+            // later change of variant must not rename it.
+            if preset.models.iter().any(|m| m.label == model.label) {
+                model.label = format!("{}-{}", model.label, i + 1);
+            }
+            preset.model_tables[i].insert("label".into(), Value::String(model.label.clone()));
             if i > 0
                 && (model.optimizer == OptimizerKind::Lbfgs)
                     != (preset.models[0].optimizer == OptimizerKind::Lbfgs)
@@ -371,6 +380,16 @@ impl Preset {
             }
         })?;
         Ok(config)
+    }
+
+    /// The preset's text as loaded (before `--set`).
+    pub fn source_text(&self) -> &str {
+        &self.text
+    }
+
+    /// The `--set key=value` overrides it was loaded with.
+    pub fn overrides(&self) -> &[String] {
+        &self.overrides
     }
 
     /// A built-in preset (the default demo), parsed like a file.

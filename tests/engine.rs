@@ -168,3 +168,45 @@ fn linear_autoencoder_recovers_pca_on_the_digits() {
     let cosines = principal_cosines(&ae.decoder(), &p.components).unwrap();
     assert!(cosines.iter().all(|&c| c >= 0.98), "{cosines:?}");
 }
+
+/// Changes made live, saved as a timeline (`R` in the lab), replay the run
+/// bit for bit.
+#[test]
+fn a_recorded_timeline_replays_the_live_run_exactly() {
+    let text = "variant = \"vanilla\"\n[[compare]]\nlabel = \"dae\"\nvariant = \"denoising\"\n";
+    let mut live = trainer(text, &[]);
+    let set = |model, key: &str, value| Command::Set {
+        model,
+        key: key.into(),
+        value,
+    };
+    for step in 0..12 {
+        match step {
+            3 => live.apply(set(Some(1), "corrupt.level", toml::Value::Float(0.5))),
+            5 => live.apply(set(None, "train.lr", toml::Value::Float(0.003))),
+            8 => live.apply(set(
+                Some(0),
+                "variant",
+                toml::Value::String("sparse".into()),
+            )),
+            _ => {}
+        }
+        live.step().unwrap();
+    }
+    let labels: Vec<String> = live.configs().iter().map(|c| c.label.clone()).collect();
+    let full = format!("{text}\n[data]\nsource = \"mnist\"\nlimit = 600\nvalidation = 0.2\n");
+    let saved = aelab::train::timeline::recorded(&full, &[], live.log(), &labels);
+    let preset = Preset::parse("saved.toml", &saved, &[]).unwrap();
+    let (train, val) = data::load(&preset.data)
+        .unwrap()
+        .split(preset.data.validation, preset.seed);
+    let mut replay = Trainer::new(preset, train, val).unwrap();
+    for _ in 0..12 {
+        replay.step().unwrap();
+    }
+    let (a, b) = (live.snapshot(), replay.snapshot());
+    for (x, y) in a.models.iter().zip(&b.models) {
+        assert_eq!(x.losses, y.losses);
+        assert_eq!(x.config, y.config);
+    }
+}

@@ -22,4 +22,7 @@ pub enum Command {
     /// Train classifiers on the codes and on the raw inputs, in the
     /// background; the accuracies arrive in a later snapshot.
     Probe,
+    /// Write the preset with every change made so far (since the last reset)
+    /// appended as `[[timeline]]` entries: a file that replays this run.
+    SaveTimeline(std::path::PathBuf),
 }

@@ -4,6 +4,7 @@
 
 pub mod command;
 pub mod snapshot;
+pub mod timeline;
 pub mod trainer;
 pub mod worker;
 

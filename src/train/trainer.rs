@@ -273,6 +273,11 @@ impl Trainer {
     /// Applies a command at this step boundary.
     pub fn apply(&mut self, command: Command) {
         self.log.push((self.step, command.clone()));
+        self.execute(command);
+    }
+
+    /// Carries a command out, without logging it (the preset's own timeline is not re-recorded).
+    fn execute(&mut self, command: Command) {
         match command {
             Command::SetRunning(on) => {
                 self.running = on;
@@ -291,6 +296,24 @@ impl Trainer {
                 self.message = Some("weights re-initialised".into());
             }
             Command::Probe => self.start_probe(),
+            Command::SaveTimeline(path) => {
+                let labels: Vec<String> =
+                    self.slots.iter().map(|s| s.config.label.clone()).collect();
+                let text = super::timeline::recorded(
+                    self.preset.source_text(),
+                    self.preset.overrides(),
+                    &self.log,
+                    &labels,
+                );
+                self.message = Some(match std::fs::write(&path, text) {
+                    Ok(()) => format!(
+                        "timeline saved to {} (replay: aelab {})",
+                        path.display(),
+                        path.display()
+                    ),
+                    Err(e) => format!("cannot write {}: {e}", path.display()),
+                });
+            }
             Command::Set { model, key, value } => {
                 let targets: Vec<usize> = match model {
                     Some(i) if i < self.slots.len() => vec![i],
@@ -407,7 +430,7 @@ impl Trainer {
                 continue;
             }
             for (key, value) in entry.set {
-                self.apply(Command::Set {
+                self.execute(Command::Set {
                     model: entry.model,
                     key,
                     value,

@@ -50,6 +50,10 @@ pub enum Action {
     CodePca,
     /// Run the probe (softmax on codes vs raw inputs) in the background.
     Probe,
+    /// Save the frame on screen as a text file.
+    Screenshot,
+    /// Save the preset with the changes made so far as a replayable timeline.
+    RecordTimeline,
     /// Show or hide the key help.
     ToggleHelp,
     /// Hide the key help.

@@ -63,6 +63,8 @@ pub struct App {
     /// The code-space scatter is shown in place of the filters.
     codes_shown: bool,
     code_axes: CodeAxes,
+    /// Set by `S`: the loop that owns the terminal writes the frame out.
+    screenshot_due: bool,
 }
 
 /// What the code-space scatter plots.
@@ -92,6 +94,7 @@ impl App {
             quit: false,
             codes_shown: false,
             code_axes: CodeAxes::Pca,
+            screenshot_due: false,
         };
         app.draw_mode = app.draw_modes()[0];
         app
@@ -226,6 +229,16 @@ impl App {
                 self.codes_shown = true;
                 format!("code space: {}", self.code_axes_text())
             }
+            Action::Screenshot => {
+                self.screenshot_due = true;
+                "saving the frame...".into()
+            }
+            Action::RecordTimeline => {
+                let step = self.snapshot.as_ref().map_or(0, |s| s.step);
+                let path = std::path::PathBuf::from(format!("aelab-timeline-step{step}.toml"));
+                commands.push(Command::SaveTimeline(path));
+                "saving the timeline...".into()
+            }
             Action::Probe => {
                 commands.push(Command::Probe);
                 "probe: training classifiers in the background...".into()
@@ -257,6 +270,11 @@ impl App {
             CodeAxes::Pca => "principal components 1 and 2".into(),
             CodeAxes::Units(x, y) => format!("unit {x} (x) vs unit {y} (y)"),
         }
+    }
+
+    /// Whether `S` asked for the frame to be saved (cleared by asking).
+    pub fn take_screenshot(&mut self) -> bool {
+        std::mem::take(&mut self.screenshot_due)
     }
 
     pub fn codes_shown(&self) -> bool {

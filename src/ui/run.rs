@@ -60,6 +60,10 @@ pub fn run(
                         // A trainer that has stopped cannot be steered; keep showing what we have.
                         trainer_gone |= commands.send(command).is_err();
                     }
+                    if app.take_screenshot() {
+                        let size = terminal.size().context("reading the terminal size")?;
+                        save_frame(&mut app, size.width, size.height);
+                    }
                     dirty = true;
                 }
                 Event::Resize(..) => dirty = true,
@@ -85,4 +89,16 @@ pub fn run(
         }
     }
     Ok(())
+}
+
+/// Writes the frame at this size as text to `aelab-frame-step<N>.txt`.
+fn save_frame(app: &mut App, width: u16, height: u16) {
+    let step = app.snapshot().map_or(0, |s| s.step);
+    let path = format!("aelab-frame-step{step}.txt");
+    let text = frame::render_text(app, width, height);
+    let note = match std::fs::write(&path, text) {
+        Ok(()) => format!("frame saved to {path}"),
+        Err(e) => format!("cannot write {path}: {e}"),
+    };
+    app.note(&note);
 }
