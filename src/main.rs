@@ -31,6 +31,8 @@ enum Command {
     Gradcheck { preset: String },
     /// Linear autoencoder vs PCA: errors and principal angles.
     Pca { preset: String },
+    /// What the loader sees in a data file, folder or preset: count, shape, values, labels, samples.
+    Data { path_or_preset: String },
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         }) => cli::train::run(preset, &cli.sets, *epochs, jsonl.as_deref()),
         Some(Command::Gradcheck { preset }) => cli::gradcheck::run(preset, &cli.sets),
         Some(Command::Pca { preset }) => cli::pca::run(preset, &cli.sets),
+        Some(Command::Data { path_or_preset }) => cli::data::run(path_or_preset, &cli.sets),
         None => {
             let preset = cli.preset.as_deref().unwrap_or(cli::DEFAULT_PRESET);
             cli::train::run(preset, &cli.sets, None, None)
