@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Preprocess {
+    /// `none`: the values as loaded.
+    #[serde(rename = "none")]
+    Raw,
     /// Values outside [0, 1] are mapped there by one affine map (min → 0,
     /// max → 1); data already in [0, 1] is left alone.
     Unit,
@@ -30,6 +33,7 @@ pub enum Preprocess {
 pub fn apply(data: &mut Dataset, how: Preprocess, epsilon: f64) -> Result<(), DataError> {
     let n = data.inputs();
     let map = match how {
+        Preprocess::Raw => None,
         Preprocess::Unit => {
             unit(&mut data.x);
             None

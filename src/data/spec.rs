@@ -47,8 +47,8 @@ pub struct DataSpec {
     /// images, whole-image mode: `[rows, cols]` every image is resized to
     /// (default: the first image's size).
     pub size: Option<[usize; 2]>,
-    /// unit | mean | pca-whiten | zca-whiten | cs294a (default: cs294a for
-    /// image patches, unit for the rest).
+    /// none | unit | mean | pca-whiten | zca-whiten | cs294a (default:
+    /// cs294a for image patches, unit for the rest).
     pub preprocess: Option<Preprocess>,
     /// Whitening regulariser, relative to the mean pixel variance.
     pub epsilon: f64,
