@@ -111,7 +111,13 @@ fn whitening(x: &Array2<f32>, epsilon: f64, zca: bool) -> Result<Array2<f32>, Da
     let mean = c.mean_axis(Axis(0)).expect("at least one sample");
     c -= &mean;
     let cov = c.t().dot(&c) / m as f64;
-    let eps = epsilon * (cov.diag().sum() / n as f64).max(f64::MIN_POSITIVE);
+    let mean_var = cov.diag().sum() / n as f64;
+    // Constant data is all zero once centred; any finite scale will do.
+    let eps = if mean_var > 0.0 {
+        epsilon * mean_var
+    } else {
+        1.0
+    };
     let evd = Mat::from_fn(n, n, |i, j| cov[[i, j]])
         .self_adjoint_eigen(Side::Lower)
         .map_err(|e| DataError::BadSpec {
@@ -130,4 +136,54 @@ fn whitening(x: &Array2<f32>, epsilon: f64, zca: bool) -> Result<Array2<f32>, Da
         ud
     };
     Ok(out.mapv(|v| v as f32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(x: Array2<f32>) -> Dataset {
+        let n = x.ncols();
+        Dataset::new("t", x, (1, n), None)
+    }
+
+    #[test]
+    fn unit_leaves_data_in_range_alone_and_maps_the_rest_affinely() {
+        let x = Array2::from_shape_vec((2, 2), vec![0.0, 0.25, 0.5, 1.0]).unwrap();
+        let mut d = data(x.clone());
+        apply(&mut d, Preprocess::Unit, 1e-5).unwrap();
+        assert_eq!(d.x, x);
+        let mut d = data(Array2::from_shape_vec((1, 3), vec![-1.0, 0.0, 3.0]).unwrap());
+        apply(&mut d, Preprocess::Unit, 1e-5).unwrap();
+        assert_eq!(d.x.row(0).to_vec(), vec![0.0, 0.25, 1.0]);
+    }
+
+    #[test]
+    fn cs294a_of_constant_patches_is_mid_grey_not_nan() {
+        let mut d = data(Array2::from_elem((3, 4), 0.7));
+        apply(&mut d, Preprocess::Cs294a, 1e-5).unwrap();
+        assert!(d.x.iter().all(|&v| v == 0.5));
+    }
+
+    #[test]
+    fn whitening_constant_data_gives_zeros_not_nan() {
+        for how in [Preprocess::PcaWhiten, Preprocess::ZcaWhiten] {
+            let mut d = data(Array2::from_elem((1, 3), 0.2));
+            apply(&mut d, how, 1e-5).unwrap();
+            assert!(d.x.iter().all(|&v| v == 0.0), "{how:?}: {:?}", d.x);
+        }
+    }
+
+    #[test]
+    fn tangents_follow_mean_removal_and_stay_unit() {
+        let mut d = data(Array2::from_shape_vec((1, 2), vec![0.2, 0.4]).unwrap());
+        d.tangents = Some(Array2::from_shape_vec((1, 2), vec![1.0, 0.0]).unwrap());
+        apply(&mut d, Preprocess::Mean, 1e-5).unwrap();
+        let t = d.tangents.unwrap();
+        let s = 0.5f32.sqrt();
+        assert!(
+            (t[[0, 0]] - s).abs() < 1e-6 && (t[[0, 1]] + s).abs() < 1e-6,
+            "{t:?}"
+        );
+    }
 }

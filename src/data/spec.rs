@@ -139,3 +139,56 @@ impl DataSpec {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patches_unless_patch_is_zero_or_a_size_is_given() {
+        let images = DataSpec {
+            source: Source::Images,
+            ..DataSpec::default()
+        };
+        assert_eq!(images.patch_size(), Some(DEFAULT_PATCH));
+        assert_eq!(images.preprocessing(), Preprocess::Cs294a);
+        let whole = DataSpec {
+            patch: Some(0),
+            ..images.clone()
+        };
+        assert_eq!(
+            (whole.patch_size(), whole.preprocessing()),
+            (None, Preprocess::Unit)
+        );
+        let sized = DataSpec {
+            size: Some([4, 4]),
+            ..images
+        };
+        assert_eq!(sized.patch_size(), None);
+    }
+
+    #[test]
+    fn nonsense_values_are_refused_with_their_key() {
+        let toy = DataSpec {
+            source: Source::Toy,
+            dim: 1,
+            ..DataSpec::default()
+        };
+        assert!(
+            toy.check()
+                .unwrap_err()
+                .to_string()
+                .starts_with("data.dim: 1")
+        );
+        let eps = DataSpec {
+            epsilon: 0.0,
+            ..DataSpec::default()
+        };
+        assert!(
+            eps.check()
+                .unwrap_err()
+                .to_string()
+                .starts_with("data.epsilon")
+        );
+    }
+}
