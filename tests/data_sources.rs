@@ -1,62 +1,12 @@
 //! The data sources added for natural images and the user's own files:
-//! photographs (patches and folders), `.npy`, the toy curve, preprocessing,
-//! the full-MNIST folder layout, and the one-line errors of `aelab data`.
+//! photographs (patches and folders), `.npy`, the toy curve, preprocessing
+//! and the full-MNIST folder layout.
+
+mod common;
 
 use aelab::data::{DataSpec, Preprocess, Source, load, load_seeded};
-use image::{GrayImage, Luma};
+use common::{assert_mentions, message, npy, png, spec, write};
 use ndarray::Axis;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn spec(source: Source, path: &Path) -> DataSpec {
-    DataSpec {
-        source,
-        path: Some(path.to_path_buf()),
-        ..DataSpec::default()
-    }
-}
-
-fn message(spec: &DataSpec) -> String {
-    match load(spec) {
-        Ok(d) => panic!("expected an error, loaded {} samples", d.len()),
-        Err(e) => e.to_string(),
-    }
-}
-
-fn assert_mentions(msg: &str, fragments: &[&str]) {
-    for f in fragments {
-        assert!(msg.contains(f), "message {msg:?} should mention {f:?}");
-    }
-}
-
-/// A grey gradient image saved as PNG.
-fn png(path: &Path, width: u32, height: u32) {
-    GrayImage::from_fn(width, height, |x, y| Luma([((x * 7 + y * 13) % 256) as u8]))
-        .save(path)
-        .unwrap();
-}
-
-/// A `.npy` file as numpy writes it (version 1, header padded to 64 bytes).
-fn npy(descr: &str, shape: &str, fortran: bool, body: &[u8]) -> Vec<u8> {
-    let order = if fortran { "True" } else { "False" };
-    let mut header =
-        format!("{{'descr': '{descr}', 'fortran_order': {order}, 'shape': {shape}, }}");
-    while (10 + header.len() + 1) % 64 != 0 {
-        header.push(' ');
-    }
-    header.push('\n');
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend((header.len() as u16).to_le_bytes());
-    out.extend(header.as_bytes());
-    out.extend(body);
-    out
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
 
 fn patches(n: usize, preprocess: Preprocess, seed: u64) -> aelab::data::Dataset {
     let spec = DataSpec {
@@ -315,60 +265,4 @@ fn toy_curve_tangents_are_unit_vectors_and_seeded() {
     for row in zca.tangents.unwrap().rows() {
         assert!((row.dot(&row) - 1.0).abs() < 1e-4);
     }
-}
-
-/// `aelab data` on bad input: exit status non-zero and one line on stderr.
-#[test]
-fn aelab_data_prints_one_line_and_fails_on_bad_data() {
-    let dir = tempfile::tempdir().unwrap();
-    let empty = dir.path().join("empty");
-    std::fs::create_dir(&empty).unwrap();
-    png(&dir.path().join("small.png"), 3, 3);
-    let bad = [
-        write(
-            dir.path(),
-            "bad.npy",
-            &npy("<c16", "(1, 1)", false, &[0; 16]),
-        ),
-        write(dir.path(), "ragged.csv", b"1,2,3\n4,5\n"),
-        write(
-            dir.path(),
-            "x-images-idx3-ubyte",
-            b"\0\0\x08\x01\0\0\0\x01\x05",
-        ),
-        write(dir.path(), "corrupt.png", b"not a png"),
-        empty,
-    ];
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_aelab"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    for path in &bad {
-        let out = run(&["data", path.to_str().unwrap()]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "{path:?} should fail");
-        assert_eq!(stderr.lines().count(), 1, "{path:?}: {stderr}");
-        assert!(
-            stderr.contains(path.file_name().unwrap().to_str().unwrap()),
-            "{stderr}"
-        );
-    }
-    let small = dir.path().join("small.png");
-    let out = run(&["data", small.to_str().unwrap(), "--set", "data.patch=8"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !out.status.success() && stderr.lines().count() == 1,
-        "{stderr}"
-    );
-    assert_mentions(&stderr, &["small.png", "3x3", "data.patch = 8"]);
-
-    let out = run(&["data", "data/mnist"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success());
-    assert_mentions(
-        &stdout,
-        &["samples 10000", "shape 28x28", "labels 10 classes", "0:980"],
-    );
 }

@@ -9,7 +9,8 @@ use rand::seq::SliceRandom;
 pub struct Dataset {
     /// Shown in the UI, e.g. "mnist (t10k)", "digits 8x8".
     pub name: String,
-    /// m × inputs, one sample a row; in [0, 1] for mnist, digits and idx.
+    /// m × inputs, one sample a row; in [0, 1] unless `data.preprocess` says
+    /// otherwise (whitening, `none` on data outside [0, 1]).
     pub x: Array2<f32>,
     /// Image (rows, cols); (1, inputs) when the samples are not images.
     pub shape: (usize, usize),

@@ -91,7 +91,8 @@ pub fn read_images(path: &Path) -> Result<(usize, usize, usize, Vec<u8>)> {
     images_of(path, read(path, IMAGES_MAGIC, IMAGES_WHAT)?)
 }
 
-/// [`read_images`] on bytes already in memory (gunzipped); `path` names them in errors.
+/// An IDX images file already in memory (gunzipped): (n, rows, cols, pixels);
+/// `path` only names it in errors.
 pub fn parse_images(path: &Path, bytes: &[u8]) -> Result<(usize, usize, usize, Vec<u8>)> {
     images_of(path, parse(path, bytes, false, IMAGES_MAGIC, IMAGES_WHAT)?)
 }
@@ -114,7 +115,7 @@ pub fn read_labels(path: &Path) -> Result<Vec<u8>> {
     Ok(read(path, LABELS_MAGIC, LABELS_WHAT)?.data)
 }
 
-/// [`read_labels`] on bytes already in memory (gunzipped).
+/// An IDX labels file already in memory (gunzipped).
 pub fn parse_labels(path: &Path, bytes: &[u8]) -> Result<Vec<u8>> {
     Ok(parse(path, bytes, false, LABELS_MAGIC, LABELS_WHAT)?.data)
 }

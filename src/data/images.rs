@@ -134,10 +134,11 @@ pub fn whole(path: &Path, size: Option<[usize; 2]>) -> Result<Dataset> {
         }
     }
     let resolved = resolve(path)?;
+    let n = listing.files.len();
+    let plural = if n == 1 { "" } else { "s" };
     let name = format!(
-        "{} ({} images, {}x{})",
+        "{} ({n} image{plural}, {}x{})",
         file_name(&resolved),
-        listing.files.len(),
         shape.0,
         shape.1
     );
