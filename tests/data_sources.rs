@@ -229,6 +229,17 @@ fn a_full_mnist_folder_loads_the_training_split_with_its_labels() {
     assert_eq!((d.name.as_str(), d.len()), ("mnist (train)", 6));
     assert_eq!(d.labels.unwrap().len(), 6);
 
+    // The dotted names of some copies work the same.
+    let dotted = tempfile::tempdir().unwrap();
+    write(
+        dotted.path(),
+        "train-images.idx3-ubyte",
+        &idx(0x803, &[2, 2, 2]),
+    );
+    write(dotted.path(), "train-labels.idx1-ubyte", &idx(0x801, &[2]));
+    let d = load(&spec(Source::Idx, dotted.path())).unwrap();
+    assert_eq!((d.len(), d.labels.map(|l| l.len())), (2, Some(2)));
+
     write(dir.path(), "train-labels-idx1-ubyte", &idx(0x801, &[5]));
     let msg = message(&spec(Source::Idx, dir.path()));
     assert_mentions(&msg, &["train-labels-idx1-ubyte", "5 labels", "6 images"]);

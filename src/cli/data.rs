@@ -90,7 +90,7 @@ fn infer(path: &Path) -> Result<(&'static str, bool)> {
         let idx = std::fs::read_dir(path)
             .with_context(|| format!("{}: cannot list", path.display()))?
             .flatten()
-            .any(|e| lower(&e.path()).contains("-idx3"));
+            .any(|e| lower(&e.path()).contains("idx3"));
         return Ok(if idx {
             ("idx", false)
         } else {

@@ -14,6 +14,12 @@ pub const LABELS_MAGIC: u32 = 0x0000_0801;
 /// The part of a file name that marks an images file, and its labels partner.
 const IMAGES_TAG: &str = "images-idx3";
 const LABELS_TAG: &str = "labels-idx1";
+/// Some copies of MNIST (e.g. on Kaggle) write a dot: `train-images.idx3-ubyte`.
+const TAGS: [(&str, &str); 2] = [(IMAGES_TAG, LABELS_TAG), ("images.idx3", "labels.idx1")];
+
+fn images_tag(name: &str) -> Option<(&'static str, &'static str)> {
+    TAGS.into_iter().find(|(images, _)| name.contains(images))
+}
 
 /// A checked IDX file: its sizes and exactly the product of them in bytes.
 struct Idx {
@@ -133,7 +139,7 @@ fn images_file(path: &Path) -> Result<PathBuf> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(path).map_err(io)? {
         let entry = entry.map_err(io)?;
-        if entry.file_name().to_string_lossy().contains(IMAGES_TAG) {
+        if images_tag(&entry.file_name().to_string_lossy()).is_some() {
             found.push(entry.path());
         }
     }
@@ -178,10 +184,8 @@ fn prefer(found: Vec<PathBuf>) -> Vec<PathBuf> {
 /// pattern and it exists (gzipped or not, whichever the images are).
 fn labels_file(images: &Path) -> Option<PathBuf> {
     let name = images.file_name()?.to_str()?;
-    if !name.contains(IMAGES_TAG) {
-        return None;
-    }
-    let labels = name.replacen(IMAGES_TAG, LABELS_TAG, 1);
+    let (images_tag, labels_tag) = images_tag(name)?;
+    let labels = name.replacen(images_tag, labels_tag, 1);
     let other = match labels.strip_suffix(".gz") {
         Some(raw) => raw.to_string(),
         None => format!("{labels}.gz"),
