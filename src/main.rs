@@ -53,6 +53,8 @@ enum Command {
         #[arg(long)]
         epochs: Option<usize>,
     },
+    /// What the loader sees in a data file, folder or preset: count, shape, values, labels, samples.
+    Data { path_or_preset: String },
 }
 
 fn main() -> ExitCode {
@@ -73,6 +75,7 @@ fn main() -> ExitCode {
         }) => cli::render::run(preset, &cli.sets, *steps, size, out.as_deref(), cli.ascii),
         Some(Command::Pca { preset }) => cli::pca::run(preset, &cli.sets),
         Some(Command::Probe { preset, epochs }) => cli::probe::run(preset, &cli.sets, *epochs),
+        Some(Command::Data { path_or_preset }) => cli::data::run(path_or_preset, &cli.sets),
         None => {
             let preset = cli.preset.as_deref().unwrap_or(cli::DEFAULT_PRESET);
             cli::lab::run(preset, &cli.sets, cli.ascii)

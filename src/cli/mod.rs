@@ -1,6 +1,7 @@
 //! The subcommands behind `main.rs`, one file each.
 
 pub mod bench;
+pub mod data;
 pub mod gradcheck;
 pub mod lab;
 pub mod pca;
@@ -9,7 +10,7 @@ pub mod progress;
 pub mod render;
 pub mod train;
 
-use crate::data::{self, Dataset};
+use crate::data::Dataset;
 use crate::preset::{self, Preset};
 use anyhow::{Context, Result};
 
@@ -24,6 +25,7 @@ pub fn load_preset(name: &str, sets: &[String]) -> Result<Preset> {
 
 /// The preset's data, limited and split into (train, validation).
 pub fn load_data(preset: &Preset) -> Result<(Dataset, Dataset)> {
-    let set = data::load(&preset.data).with_context(|| format!("{}: [data]", preset.origin))?;
+    let set = crate::data::load_seeded(&preset.data, preset.seed)
+        .with_context(|| format!("{}: [data]", preset.origin))?;
     Ok(set.split(preset.data.validation, preset.seed))
 }

@@ -26,6 +26,11 @@ pub struct Table {
 
 pub fn read(path: &Path, label: LabelColumn) -> Result<Table> {
     let (bytes, _) = read_bytes(path)?;
+    parse(path, bytes, label)
+}
+
+/// Parse a table from its (already gunzipped) bytes; `path` only names it in errors.
+pub fn parse(path: &Path, bytes: Vec<u8>, label: LabelColumn) -> Result<Table> {
     let text = String::from_utf8(bytes).map_err(|e| DataError::Invalid {
         path: path.to_path_buf(),
         what: format!(

@@ -9,14 +9,35 @@ use rand::seq::SliceRandom;
 pub struct Dataset {
     /// Shown in the UI, e.g. "mnist (t10k)", "digits 8x8".
     pub name: String,
-    /// m × inputs, one sample a row; in [0, 1] for mnist, digits and idx.
+    /// m × inputs, one sample a row; in [0, 1] unless `data.preprocess` says
+    /// otherwise (whitening, `none` on data outside [0, 1]).
     pub x: Array2<f32>,
     /// Image (rows, cols); (1, inputs) when the samples are not images.
     pub shape: (usize, usize),
     pub labels: Option<Vec<u8>>,
+    /// m × inputs: the unit tangent of the underlying curve at each sample
+    /// (toy data only), in the same coordinates as `x`, so that an analysis
+    /// can compare the encoder Jacobian along and across the curve.
+    pub tangents: Option<Array2<f32>>,
 }
 
 impl Dataset {
+    /// A data set without tangents.
+    pub fn new(
+        name: impl Into<String>,
+        x: Array2<f32>,
+        shape: (usize, usize),
+        labels: Option<Vec<u8>>,
+    ) -> Dataset {
+        Dataset {
+            name: name.into(),
+            x,
+            shape,
+            labels,
+            tangents: None,
+        }
+    }
+
     /// Number of samples m.
     pub fn len(&self) -> usize {
         self.x.nrows()
@@ -95,6 +116,7 @@ impl Dataset {
             x: self.rows(idx),
             shape: self.shape,
             labels: self.label_rows(idx),
+            tangents: self.tangents.as_ref().map(|t| t.select(Axis(0), idx)),
         }
     }
 }
@@ -111,6 +133,7 @@ mod tests {
             x,
             shape: (1, 3),
             labels: Some((0..m as u8).map(|i| i + 100).collect()),
+            tangents: None,
         }
     }
 
@@ -168,12 +191,7 @@ mod tests {
     #[test]
     fn pca_normalised_is_centred_and_its_gram_is_the_covariance() {
         let x = Array2::from_shape_fn((6, 3), |(i, j)| ((i * 7 + j * 3) % 5) as f32 + j as f32);
-        let d = Dataset {
-            name: "p".into(),
-            x: x.clone(),
-            shape: (1, 3),
-            labels: None,
-        };
+        let d = Dataset::new("p", x.clone(), (1, 3), None);
         let z = d.pca_normalised();
         for mean in z.mean_axis(Axis(0)).unwrap() {
             assert!(mean.abs() < 1e-12, "{mean}");

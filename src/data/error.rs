@@ -85,8 +85,27 @@ pub enum DataError {
     #[error("data.limit = 0: expected at least 1 sample (leave it out to use the whole file)")]
     ZeroLimit,
 
-    #[error("data source `{name}` is not available yet (use mnist, digits, idx or csv)")]
-    Unsupported { name: &'static str },
+    #[error("{path}: cannot read the image: {error}")]
+    Image {
+        path: PathBuf,
+        error: image::ImageError,
+    },
+
+    #[error(
+        "{path}: the image is {width}x{height} pixels, smaller than data.patch = {patch} (a {patch}x{patch} patch does not fit)"
+    )]
+    ImageTooSmall {
+        path: PathBuf,
+        width: u32,
+        height: u32,
+        patch: usize,
+    },
+
+    #[error("{path}: no images here (looked for {})", super::images::EXTENSIONS.join(", "))]
+    NoImages { path: PathBuf },
+
+    #[error("data.{key}: {what}")]
+    BadSpec { key: &'static str, what: String },
 }
 
 pub type Result<T> = std::result::Result<T, DataError>;

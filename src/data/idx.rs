@@ -14,6 +14,12 @@ pub const LABELS_MAGIC: u32 = 0x0000_0801;
 /// The part of a file name that marks an images file, and its labels partner.
 const IMAGES_TAG: &str = "images-idx3";
 const LABELS_TAG: &str = "labels-idx1";
+/// Some copies of MNIST (e.g. on Kaggle) write a dot: `train-images.idx3-ubyte`.
+const TAGS: [(&str, &str); 2] = [(IMAGES_TAG, LABELS_TAG), ("images.idx3", "labels.idx1")];
+
+fn images_tag(name: &str) -> Option<(&'static str, &'static str)> {
+    TAGS.into_iter().find(|(images, _)| name.contains(images))
+}
 
 /// A checked IDX file: its sizes and exactly the product of them in bytes.
 struct Idx {
@@ -24,6 +30,11 @@ struct Idx {
 /// Read and check one IDX file against the magic it must carry.
 fn read(path: &Path, magic: u32, what: &'static str) -> Result<Idx> {
     let (bytes, gzip) = read_bytes(path)?;
+    parse(path, &bytes, gzip, magic, what)
+}
+
+/// Check the (gunzipped) bytes of an IDX file; `path` and `gzip` are for messages.
+fn parse(path: &Path, bytes: &[u8], gzip: bool, magic: u32, what: &'static str) -> Result<Idx> {
     let found = bytes.len() as u64;
     let truncated = |expected: u64| DataError::Truncated {
         path: path.to_path_buf(),
@@ -78,9 +89,21 @@ fn read(path: &Path, magic: u32, what: &'static str) -> Result<Idx> {
     Ok(Idx { dims, data })
 }
 
+const IMAGES_WHAT: &str = "IDX u8 images, 3 dimensions";
+const LABELS_WHAT: &str = "IDX u8 labels, 1 dimension";
+
 /// An images file (`00 00 08 03`) as (n, rows, cols, pixels).
 pub fn read_images(path: &Path) -> Result<(usize, usize, usize, Vec<u8>)> {
-    let idx = read(path, IMAGES_MAGIC, "IDX u8 images, 3 dimensions")?;
+    images_of(path, read(path, IMAGES_MAGIC, IMAGES_WHAT)?)
+}
+
+/// An IDX images file already in memory (gunzipped): (n, rows, cols, pixels);
+/// `path` only names it in errors.
+pub fn parse_images(path: &Path, bytes: &[u8]) -> Result<(usize, usize, usize, Vec<u8>)> {
+    images_of(path, parse(path, bytes, false, IMAGES_MAGIC, IMAGES_WHAT)?)
+}
+
+fn images_of(path: &Path, idx: Idx) -> Result<(usize, usize, usize, Vec<u8>)> {
     match idx.dims[..] {
         [n, rows, cols] if n > 0 && rows > 0 && cols > 0 => Ok((n, rows, cols, idx.data)),
         _ => Err(DataError::Invalid {
@@ -95,7 +118,12 @@ pub fn read_images(path: &Path) -> Result<(usize, usize, usize, Vec<u8>)> {
 
 /// A labels file (`00 00 08 01`): one byte per label.
 pub fn read_labels(path: &Path) -> Result<Vec<u8>> {
-    Ok(read(path, LABELS_MAGIC, "IDX u8 labels, 1 dimension")?.data)
+    Ok(read(path, LABELS_MAGIC, LABELS_WHAT)?.data)
+}
+
+/// An IDX labels file already in memory (gunzipped).
+pub fn parse_labels(path: &Path, bytes: &[u8]) -> Result<Vec<u8>> {
+    Ok(parse(path, bytes, false, LABELS_MAGIC, LABELS_WHAT)?.data)
 }
 
 /// The images file a path means: the file itself, or the one `*images-idx3*`
@@ -111,11 +139,12 @@ fn images_file(path: &Path) -> Result<PathBuf> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(path).map_err(io)? {
         let entry = entry.map_err(io)?;
-        if entry.file_name().to_string_lossy().contains(IMAGES_TAG) {
+        if images_tag(&entry.file_name().to_string_lossy()).is_some() {
             found.push(entry.path());
         }
     }
     found.sort();
+    let mut found = prefer(found);
     match found.len() {
         1 => Ok(found.remove(0)),
         0 => Err(DataError::Invalid {
@@ -137,11 +166,34 @@ fn images_file(path: &Path) -> Result<PathBuf> {
     }
 }
 
-/// The labels file next to an images file, if its name follows the MNIST pattern and it exists.
+/// Of several images files in one folder, the training split (a full MNIST
+/// folder holds `train-*` and `t10k-*`).
+fn prefer(found: Vec<PathBuf>) -> Vec<PathBuf> {
+    let train: Vec<PathBuf> = found
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|f| f.to_string_lossy().starts_with("train"))
+        })
+        .cloned()
+        .collect();
+    if train.is_empty() { found } else { train }
+}
+
+/// The labels file next to an images file, if its name follows the MNIST
+/// pattern and it exists (gzipped or not, whichever the images are).
 fn labels_file(images: &Path) -> Option<PathBuf> {
     let name = images.file_name()?.to_str()?;
-    let labels = images.with_file_name(name.replacen(IMAGES_TAG, LABELS_TAG, 1));
-    (name.contains(IMAGES_TAG) && labels.exists()).then_some(labels)
+    let (images_tag, labels_tag) = images_tag(name)?;
+    let labels = name.replacen(images_tag, labels_tag, 1);
+    let other = match labels.strip_suffix(".gz") {
+        Some(raw) => raw.to_string(),
+        None => format!("{labels}.gz"),
+    };
+    [labels, other]
+        .into_iter()
+        .map(|n| images.with_file_name(n))
+        .find(|p| p.exists())
 }
 
 /// Load an IDX images file (or folder) and its labels, if any, scaled to [0, 1].
@@ -176,12 +228,7 @@ pub fn load(path: &Path, name: impl Fn(&str) -> String) -> Result<Dataset> {
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(Dataset {
-        name: name(&file_name),
-        x,
-        shape: (rows, cols),
-        labels,
-    })
+    Ok(Dataset::new(name(&file_name), x, (rows, cols), labels))
 }
 
 /// "t10k" from "t10k-images-idx3-ubyte.gz": the MNIST split a file holds.
