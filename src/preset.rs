@@ -17,10 +17,11 @@ use toml::{Table, Value};
 /// A preset that failed to load, parse or validate.
 #[derive(Debug, thiserror::Error)]
 pub enum PresetError {
-    #[error("{file}: cannot read: {source}")]
+    #[error("{file}: cannot read the preset: {error}{hint}")]
     Read {
         file: String,
-        source: std::io::Error,
+        error: std::io::Error,
+        hint: String,
     },
     #[error("{file}:{line}:{column}: {message}")]
     Parse {
@@ -204,9 +205,20 @@ impl Preset {
     /// Loads a preset file and applies `--set` overrides.
     pub fn load(path: &Path, overrides: &[String]) -> Result<Preset, PresetError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| PresetError::Read {
-            file: file.clone(),
-            source,
+        let text = std::fs::read_to_string(path).map_err(|error| {
+            let hint = if error.kind() == std::io::ErrorKind::NotFound {
+                format!(
+                    " (a preset is a .toml file or one of the bundled: {})",
+                    bundled().join(", ")
+                )
+            } else {
+                String::new()
+            };
+            PresetError::Read {
+                file: file.clone(),
+                error,
+                hint,
+            }
         })?;
         Self::parse(&file, &text, overrides)
     }
@@ -223,13 +235,19 @@ impl Preset {
                 message,
             })?;
         }
-        let set_origin = |message: String| PresetError::Invalid {
-            origin: format!("{file} with --set"),
-            message,
+        let raw: RawFile = match Value::Table(table).try_into() {
+            Ok(raw) => raw,
+            Err(e) => return Err(blame_override(file, text, overrides, &e)),
         };
-        let raw: RawFile = Value::Table(table.clone())
-            .try_into()
-            .map_err(|e: toml::de::Error| set_origin(e.message().to_string()))?;
+        let table: Table = toml::from_str(text).map_err(|e| parse_error(file, text, &e))?;
+        let table = overrides.iter().try_fold(table, |mut t, item| {
+            let (key, value) = parse_override(item)?;
+            set_dotted(&mut t, &key, value).map_err(|message| PresetError::Invalid {
+                origin: format!("--set {key}"),
+                message,
+            })?;
+            Ok::<_, PresetError>(t)
+        })?;
 
         let seed = raw.seed.unwrap_or(DEFAULT_SEED);
         let data = raw.data.unwrap_or_default();
@@ -255,7 +273,8 @@ impl Preset {
         let eval_corrupt = resolve_corrupt(
             raw.eval.and_then(|e| e.corrupt).unwrap_or_default(),
             Corruption::NONE,
-        );
+        )
+        .map_err(|m| invalid(file, text, "eval.corrupt", m))?;
         check_corrupt(&eval_corrupt).map_err(|m| invalid(file, text, "eval.corrupt", m))?;
 
         // One table per model: the file's model keys, then a compare entry on top.
@@ -361,18 +380,26 @@ impl Preset {
             tied: arch.tied.unwrap_or(d.tied),
             loss: arch.loss.unwrap_or(Loss::Mse),
             penalties,
-            corrupt: resolve_corrupt(raw.corrupt.unwrap_or_default(), d.corrupt),
+            corrupt: resolve_corrupt(raw.corrupt.unwrap_or_default(), d.corrupt).map_err(
+                |message| PresetError::Invalid {
+                    origin: format!("{file}: corrupt.level"),
+                    message,
+                },
+            )?,
             optimizer: train.optimizer.unwrap_or(OptimizerKind::Adam),
             lr: train.lr.unwrap_or(DEFAULT_LR),
         };
         validate(&config).map_err(|(key, message)| {
-            let from_change = changes
+            let touches = |k: &str| key.starts_with(k) || k.starts_with(key);
+            let from_change = changes.iter().any(|(k, _)| touches(k));
+            let from_set = self
+                .overrides
                 .iter()
-                .any(|(k, _)| key.starts_with(k.as_str()) || k.starts_with(key));
-            let origin = if from_change {
-                key.to_string()
-            } else {
-                origin(file, &self.text, key)
+                .find(|o| touches(o.split('=').next().unwrap_or("").trim()));
+            let origin = match (from_change, from_set) {
+                (true, _) => key.to_string(),
+                (false, Some(item)) => format!("--set {item}"),
+                (false, None) => origin(file, &self.text, key),
             };
             PresetError::Invalid {
                 origin,
@@ -405,9 +432,12 @@ fn invalid(file: &str, text: &str, key: &str, message: String) -> PresetError {
     }
 }
 
-fn resolve_corrupt(raw: RawCorrupt, default: Corruption) -> Corruption {
+/// The corruption from a `[corrupt]` table over the variant's default. A
+/// level alone keeps the default kind; on a model without corruption that
+/// is refused rather than silently turning denoising on.
+fn resolve_corrupt(raw: RawCorrupt, default: Corruption) -> Result<Corruption, String> {
     match (raw.kind, raw.level) {
-        (None, None) => default,
+        (None, None) => Ok(default),
         (Some(kind), level) => {
             // A kind without a level takes the lecture's level for it.
             let fallback = if kind == default.kind {
@@ -415,19 +445,20 @@ fn resolve_corrupt(raw: RawCorrupt, default: Corruption) -> Corruption {
             } else {
                 default_level(kind)
             };
-            Corruption {
+            Ok(Corruption {
                 kind,
                 level: level.unwrap_or(fallback),
-            }
+            })
         }
-        (None, Some(level)) => {
-            let kind = if default.kind == CorruptionKind::None {
-                CorruptionKind::Mask
-            } else {
-                default.kind
-            };
-            Corruption { kind, level }
+        (None, Some(level)) if default.kind == CorruptionKind::None && level != 0.0 => {
+            Err(format!(
+                "level {level} given but the corruption kind is none: set corrupt.kind too (mask, gaussian or salt-pepper)"
+            ))
         }
+        (None, Some(level)) => Ok(Corruption {
+            kind: default.kind,
+            level,
+        }),
     }
 }
 
@@ -614,13 +645,47 @@ fn merge(into: &mut Table, from: &Table) {
     }
 }
 
+/// The first `--set` item that makes the preset fail to deserialize, named in the error.
+fn blame_override(
+    file: &str,
+    text: &str,
+    overrides: &[String],
+    e: &toml::de::Error,
+) -> PresetError {
+    let mut table: Table = toml::from_str(text).unwrap_or_default();
+    for item in overrides {
+        if let Ok((key, value)) = parse_override(item)
+            && set_dotted(&mut table, &key, value).is_ok()
+            && let Err(e) = Value::Table(table.clone()).try_into::<RawFile>()
+        {
+            return PresetError::Invalid {
+                origin: format!("--set {item}"),
+                message: friendly(e.message()),
+            };
+        }
+    }
+    PresetError::Invalid {
+        origin: format!("{file} with --set"),
+        message: friendly(e.message()),
+    }
+}
+
+/// serde's type names in words a user of the lab reads.
+fn friendly(message: &str) -> String {
+    message
+        .trim()
+        .replace("expected usize", "expected a whole number ≥ 0")
+        .replace("expected u64", "expected a whole number ≥ 0")
+        .replace("expected f64", "expected a number")
+}
+
 fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> PresetError {
     let (line, column) = e.span().map_or((0, 0), |s| line_column(text, s.start));
     PresetError::Parse {
         file: file.to_string(),
         line,
         column,
-        message: e.message().trim().to_string(),
+        message: friendly(e.message()),
     }
 }
 
@@ -664,6 +729,27 @@ fn locate(text: &str, key: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The names of the bundled presets (`presets/*.toml`).
+pub fn bundled() -> Vec<String> {
+    let mut names: Vec<String> = [
+        PathBuf::from("presets"),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("presets"),
+    ]
+    .iter()
+    .find_map(|dir| std::fs::read_dir(dir).ok())
+    .into_iter()
+    .flatten()
+    .filter_map(|e| {
+        e.ok()?
+            .path()
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+    })
+    .collect();
+    names.sort();
+    names
 }
 
 /// A path given on the command line: a preset file, or the name of a bundled
@@ -722,12 +808,24 @@ mod tests {
     fn set_overrides_any_key_and_reads_bare_words_as_strings() {
         let p = Preset::parse(
             "t.toml",
-            "",
+            "variant = \"denoising\"\n",
             &["model.encoder=tanh".into(), "corrupt.level=0.5".into()],
         )
         .unwrap();
         assert_eq!(p.models[0].encoder, Activation::Tanh);
         assert_eq!(p.models[0].corrupt.level, 0.5);
+    }
+
+    /// A level alone must not turn corruption on silently.
+    #[test]
+    fn a_corruption_level_without_a_kind_is_refused_on_a_clean_model() {
+        let err = Preset::parse("t.toml", "", &["corrupt.level=0.5".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("--set corrupt.level=0.5") || err.contains("corrupt.kind"),
+            "{err}"
+        );
     }
 
     #[test]

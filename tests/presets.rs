@@ -141,7 +141,7 @@ const BAD: &[(&str, &[&str])] = &[
     ),
     (
         "lr_not_a_number.toml",
-        &["lr_not_a_number.toml:2", "\"fast\"", "expected f64"],
+        &["lr_not_a_number.toml:2", "\"fast\"", "expected a number"],
     ),
     ("broken_toml.toml", &["broken_toml.toml:1"]),
     (

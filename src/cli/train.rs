@@ -16,6 +16,9 @@ pub fn run(
 ) -> Result<()> {
     let preset = load_preset(preset, sets)?;
     let epochs = epochs.unwrap_or(preset.epochs);
+    if epochs == 0 {
+        anyhow::bail!("--epochs 0: nothing to train (give at least 1)");
+    }
     let (train, val) = load_data(&preset)?;
     println!(
         "{}: {} — {} train / {} val samples of {} inputs, {} model(s), {} epochs",

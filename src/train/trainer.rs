@@ -5,7 +5,7 @@
 use super::{Codes, Command, LossPoint, ModelView, ProbeState, Recon, Snapshot};
 use crate::analysis::probe::{self, Encoder, ProbeReport};
 use crate::data::Dataset;
-use crate::model::{Activation, Cache, Objective, Params, Terms};
+use crate::model::{Activation, Cache, Objective, Params, Terms, Variant};
 use crate::optim::{self, Lbfgs, Optimizer, OptimizerKind};
 use crate::preset::{ModelConfig, Preset, PresetError};
 use ndarray::{Array2, Axis};
@@ -323,9 +323,41 @@ impl Trainer {
                 for i in targets {
                     if let Err(e) = self.set(i, &key, value.clone()) {
                         self.message = Some(e);
+                        if key == "variant" {
+                            self.skip_to_a_valid_variant(i, &value);
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// `v`/`V` asked for a variant this model cannot take (sparse on a
+    /// linear encoder, say): go on in the same direction to the first one it
+    /// can, so the keys never get stuck.
+    fn skip_to_a_valid_variant(&mut self, i: usize, refused: &Value) {
+        let current = self.slots[i].config.variant;
+        let Some(refused) = refused
+            .as_str()
+            .and_then(|name| Variant::ALL.into_iter().find(|v| v.name() == name))
+        else {
+            return;
+        };
+        let forward = current.cycle(true) == refused;
+        let mut next = refused.cycle(forward);
+        while next != current {
+            if self
+                .set(i, "variant", Value::String(next.name().into()))
+                .is_ok()
+            {
+                self.message = Some(format!(
+                    "variant {} cannot apply here; skipped to {}",
+                    refused.name(),
+                    next.name()
+                ));
+                return;
+            }
+            next = next.cycle(forward);
         }
     }
 
@@ -611,7 +643,12 @@ impl Trainer {
             run_id: self.run_id,
             step: self.step,
             epoch: self.epoch,
-            samples_per_s: self.samples_per_s,
+            // A paused trainer processes nothing; its last rate would mislead.
+            samples_per_s: if self.running {
+                self.samples_per_s
+            } else {
+                0.0
+            },
             running: self.running,
             dataset: format!(
                 "{} ({} train / {} val)",

@@ -74,7 +74,7 @@ fn column(model: usize, area: Rect) -> Column {
     let tile_max = if area.width >= 90 && area.height >= 40 {
         (14, 7)
     } else if area.height >= 30 {
-        (10, 5)
+        (8, 4)
     } else {
         (7, 4)
     };

@@ -9,6 +9,10 @@ use crate::preset::{ModelConfig, default_level};
 use crate::train::Command;
 use toml::Value;
 
+/// Learning rates `[`/`]` stay between: beyond them training only diverges or stalls.
+const MIN_LR: f64 = 1e-6;
+const MAX_LR: f64 = 10.0;
+
 /// The corruption step of `+`/`-`.
 const LEVEL_STEP: f64 = 0.05;
 
@@ -67,13 +71,13 @@ pub fn steer(
             } else {
                 clamp_level(c.kind, c.level)
             };
-            if level != c.level {
-                c.level = level;
-                commands.push(set("corrupt.level", Value::Float(c.level)));
-            }
+            // Always sent: the trainer starts a new kind from its own default level otherwise.
+            c.level = level;
+            commands.push(set("corrupt.level", Value::Float(c.level)));
         }
         Action::LrDown | Action::LrUp => {
-            config.lr *= if action == Action::LrUp { 2.0 } else { 0.5 };
+            config.lr =
+                (config.lr * if action == Action::LrUp { 2.0 } else { 0.5 }).clamp(MIN_LR, MAX_LR);
             commands.push(set("train.lr", Value::Float(config.lr)));
             return Some((
                 commands,

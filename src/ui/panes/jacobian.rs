@@ -28,14 +28,14 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
     );
     let Some(m) = model(app, index) else { return };
     let now = format!(
-        "{} sat {:.0}%",
+        "mean {}  saturated {:.0}%",
         num(m.jacobian_fro2.into()),
         m.saturated * 100.0
     );
     put(buf, inner, inner.x, inner.y, &now, t.title(false));
     if let Some((lo, med, hi)) = spread(&m.jacobian_units) {
         let units = format!(
-            "units {}/{}/{}",
+            "unit min/med/max {}/{}/{}",
             num(lo.into()),
             num(med.into()),
             num(hi.into())

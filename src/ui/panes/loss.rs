@@ -30,9 +30,10 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
     let best = series.best.unwrap_or(last.total);
     // Pieces in order of importance; each is shown only if it fits whole.
     let pieces = [
-        format!("J {}", num(last.total.into())),
+        // "obj", not the lecture's J: ‖J‖ next door is the Jacobian.
+        format!("obj {}", num(last.total.into())),
         format!(" best {}", num(best.into())),
-        format!("  recon {}", num(last.recon.into())),
+        format!("  L {}", num(last.recon.into())),
         format!("  pen {}", num(penalty(last).into())),
     ];
     let mut x = inner.x;
