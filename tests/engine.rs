@@ -210,3 +210,29 @@ fn a_recorded_timeline_replays_the_live_run_exactly() {
         assert_eq!(x.config, y.config);
     }
 }
+
+/// The contractive autoencoder's point on the toy curve: against the same
+/// model without the penalty, the encoder becomes far less sensitive across
+/// the curve, and relatively more sensitive along it than across.
+#[test]
+fn contractive_codes_are_insensitive_across_the_toy_curve() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/toy-manifold.toml");
+    let preset = Preset::load(&path, &[]).unwrap();
+    let (train, val) = data::load_seeded(&preset.data, preset.seed)
+        .unwrap()
+        .split(preset.data.validation, preset.seed);
+    let mut t = Trainer::new(preset, train, val).unwrap();
+    let mut last = Vec::new();
+    for _ in 0..30 {
+        last = t.run_epoch().unwrap();
+    }
+    let (contractive, vanilla) = (&last[0], &last[1]);
+    let ratio = |r: &aelab::train::trainer::ModelReport| {
+        r.jacobian_along.unwrap() / r.jacobian_across.unwrap()
+    };
+    assert!(
+        contractive.jacobian_across.unwrap() < 0.5 * vanilla.jacobian_across.unwrap(),
+        "{last:?}"
+    );
+    assert!(ratio(contractive) > ratio(vanilla), "{last:?}");
+}

@@ -2,5 +2,6 @@
 //! the linear autoencoder, and the encoder Jacobian.
 
 pub mod gradcheck;
+pub mod jacobian;
 pub mod pca;
 pub mod probe;

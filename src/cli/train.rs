@@ -59,6 +59,13 @@ pub fn run(
                 r.jacobian_fro2,
                 samples_per_s
             ));
+            if let (Some(along), Some(across)) = (r.jacobian_along, r.jacobian_across) {
+                progress.println(&format!(
+                    "          {:<12} encoder Jacobian: along the curve {along:.4}, across it {across:.4} (ratio {:.2})",
+                    r.label,
+                    along / across
+                ));
+            }
             if i == 0 {
                 final_loss = r.loss;
             }

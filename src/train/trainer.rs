@@ -3,6 +3,7 @@
 //! headless (`aelab train`) and behind the TUI (see `worker.rs`).
 
 use super::{Codes, Command, LossPoint, ModelView, ProbeState, Recon, Snapshot};
+use crate::analysis::jacobian::{AlongAcross, along_across};
 use crate::analysis::probe::{self, Encoder, ProbeReport};
 use crate::data::Dataset;
 use crate::model::{Activation, Cache, Objective, Params, Terms, Variant};
@@ -97,6 +98,12 @@ pub struct ModelReport {
     /// Per-pixel MSE between clean validation inputs and the reconstruction of
     /// their `eval.corrupt`-corrupted versions.
     pub val_recon: f64,
+    /// Toy data only: mean ‖J t‖ along the curve's tangent t, and the largest
+    /// singular value of J across it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jacobian_along: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jacobian_across: Option<f64>,
 }
 
 /// Training diverged: the objective became NaN or infinite.
@@ -510,6 +517,8 @@ impl Trainer {
             rho_hat_mean: eval.rho_hat_mean,
             jacobian_fro2: eval.jacobian_fro2,
             val_recon: eval.val_recon,
+            jacobian_along: eval.along_across.map(|a| a.along),
+            jacobian_across: eval.along_across.map(|a| a.across),
         }
     }
 
@@ -591,6 +600,11 @@ impl Trainer {
             val_recon: per_pixel_mse(x, &corrupted.x_hat),
             rho_hat_mean: clean.rho_hat.mean().unwrap_or(0.0) as f64,
             jacobian_fro2: clean.jacobian_units.sum() as f64,
+            along_across: self
+                .val
+                .tangents
+                .as_ref()
+                .map(|t| along_across(&objective, &slot.params, x, t)),
         }
     }
 
@@ -670,6 +684,8 @@ pub struct Evaluation {
     pub val_recon: f64,
     pub rho_hat_mean: f64,
     pub jacobian_fro2: f64,
+    /// The encoder's sensitivity along / across the data's tangents, when the data has them (toy).
+    pub along_across: Option<AlongAcross>,
 }
 
 impl Slot {
