@@ -64,18 +64,13 @@ pub fn along_across(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Activation, Arch, Loss, Penalties};
+    use crate::model::Arch;
 
     /// A linear encoder that reads only input 0: all its sensitivity lies
     /// along e0 and none across it.
     #[test]
     fn an_encoder_reading_one_input_is_sensitive_only_along_it() {
-        let objective = Objective {
-            encoder: Activation::Linear,
-            decoder: Activation::Linear,
-            loss: Loss::Mse,
-            penalties: Penalties::default(),
-        };
+        let objective = Objective::linear();
         let arch = Arch {
             inputs: 3,
             hidden: 2,

@@ -2,7 +2,7 @@
 //! principal subspace by SVD (faer), the rank-k reconstruction error, and
 //! the principal angles between two subspaces.
 
-use crate::model::{Activation, Arch, Loss, Objective, Params, Penalties};
+use crate::model::{Arch, Objective, Params};
 use crate::optim::Lbfgs;
 use faer::Mat;
 use ndarray::Array2;
@@ -95,12 +95,7 @@ pub fn train_linear_ae(
     max_iterations: usize,
     mut on_iteration: impl FnMut(usize),
 ) -> LinearAe {
-    let objective = Objective {
-        encoder: Activation::Linear,
-        decoder: Activation::Linear,
-        loss: Loss::Mse,
-        penalties: Penalties::default(),
-    };
+    let objective = Objective::linear();
     let arch = Arch {
         inputs: x.ncols(),
         hidden: k,
@@ -132,12 +127,7 @@ pub fn train_linear_ae(
 impl LinearAe {
     /// Σ_i ‖x_i − x̂_i‖² on `x`.
     pub fn error(&self, x: &Array2<f64>) -> f64 {
-        let objective = Objective {
-            encoder: Activation::Linear,
-            decoder: Activation::Linear,
-            loss: Loss::Mse,
-            penalties: Penalties::default(),
-        };
+        let objective = Objective::linear();
         let x_hat = objective.forward(&self.params, x).x_hat;
         (x - &x_hat).iter().map(|v| v * v).sum()
     }

@@ -221,6 +221,17 @@ pub struct Cache<F> {
 }
 
 impl Objective {
+    /// The linear autoencoder of the PCA result: linear encoder and decoder,
+    /// mse, no regulariser.
+    pub fn linear() -> Self {
+        Objective {
+            encoder: Activation::Linear,
+            decoder: Activation::Linear,
+            loss: Loss::Mse,
+            penalties: Penalties::default(),
+        }
+    }
+
     /// Forward pass on the corrupted batch X̃ (m × inputs).
     pub fn forward<F: Real>(&self, params: &Params<F>, x_tilde: &Array2<F>) -> Cache<F> {
         let v = params.views();
