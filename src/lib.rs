@@ -9,5 +9,6 @@ pub mod data;
 pub mod model;
 pub mod optim;
 pub mod preset;
+pub mod progress;
 pub mod train;
 pub mod ui;

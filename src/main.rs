@@ -15,6 +15,10 @@ struct Cli {
     /// Plain ASCII drawing: no braille, no block glyphs.
     #[arg(long, global = true)]
     ascii: bool,
+    /// Train on this data file or folder (.npy, .csv, IDX, images), its format
+    /// inferred from the name: short for --set data.source=… --set data.path=…
+    #[arg(long, value_name = "PATH", global = true)]
+    data: Option<String>,
     /// Override any preset key, e.g. --set corrupt.level=0.5 (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE", global = true)]
     sets: Vec<String>,
@@ -58,7 +62,17 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if let Some(path) = &cli.data {
+        match cli::data::data_overrides(path) {
+            // --set items given after --data still win.
+            Ok(sets) => cli.sets.splice(0..0, sets).for_each(drop),
+            Err(e) => {
+                eprintln!("aelab: {e:#}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let result = match &cli.command {
         Some(Command::Train {
             preset,

@@ -178,3 +178,25 @@ fn an_unknown_set_key_is_refused_with_the_key() {
         "{stderr}"
     );
 }
+
+#[test]
+fn data_flag_trains_any_preset_on_a_file_whose_format_it_infers() {
+    let out = aelab(&[
+        "train",
+        "vanilla",
+        "--data",
+        "data/digits/digits.csv.gz",
+        "--epochs",
+        "1",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("samples of 64 inputs"), "{stdout}");
+    let out = aelab(&["train", "vanilla", "--data", "no/such/file.npy"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/file.npy"));
+}

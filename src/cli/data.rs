@@ -77,6 +77,24 @@ fn open(target: &str, sets: &[String]) -> Result<Preset> {
     }
 }
 
+/// The `--set` items that `--data PATH` stands for: the source its name
+/// implies and the path (and whole images, not patches, for image files).
+pub fn data_overrides(path: &str) -> Result<Vec<String>> {
+    let found = Path::new(path);
+    if !found.exists() {
+        bail!("--data {path}: no such file or folder");
+    }
+    let (source, whole_images) = infer(found)?;
+    let mut sets = vec![
+        format!("data.source={source}"),
+        format!("data.path={}", toml::Value::String(path.to_string())),
+    ];
+    if whole_images {
+        sets.push("data.patch=0".into());
+    }
+    Ok(sets)
+}
+
 /// The source a path's name implies: (source, whole images rather than patches).
 fn infer(path: &Path) -> Result<(&'static str, bool)> {
     let lower = |p: &Path| {
@@ -103,6 +121,8 @@ fn infer(path: &Path) -> Result<(&'static str, bool)> {
         .unwrap_or_default();
     Ok(match ext.as_str() {
         "npy" => ("npy", false),
+        // The bundled 8x8 digits: 64 pixels then the label.
+        "csv" if name.starts_with("digits") => ("digits", false),
         "csv" => ("csv", false),
         e if IMAGE_EXTENSIONS.contains(&e) => ("images", true),
         _ if name.contains("idx") => ("idx", false),

@@ -6,7 +6,6 @@ pub mod gradcheck;
 pub mod lab;
 pub mod pca;
 pub mod probe;
-pub mod progress;
 pub mod render;
 pub mod train;
 

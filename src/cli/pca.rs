@@ -1,9 +1,9 @@
 //! `aelab pca PRESET`: PCA of the normalised data against a linear
 //! autoencoder with k = model.hidden trained to convergence.
 
-use super::progress::Progress;
 use super::{load_data, load_preset};
 use crate::analysis::pca::{pca, principal_cosines, projection_error, train_linear_ae};
+use crate::progress::Progress;
 use anyhow::Result;
 
 /// L-BFGS iterations at most; the digits converge in far fewer.

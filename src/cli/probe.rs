@@ -2,9 +2,9 @@
 //! classifier on their hidden codes and one on the raw pixels; report both
 //! validation accuracies.
 
-use super::progress::Progress;
 use super::{load_data, load_preset};
 use crate::analysis::probe::{Encoder, ITERATIONS, probe};
+use crate::progress::Progress;
 use crate::train::Trainer;
 use anyhow::{Result, bail};
 

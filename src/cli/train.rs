@@ -1,8 +1,8 @@
 //! `aelab train PRESET`: headless training, a line per epoch on stdout and a
 //! JSON object per epoch and model in `--jsonl`; last line `final_loss=…`.
 
-use super::progress::Progress;
 use super::{load_data, load_preset};
+use crate::progress::Progress;
 use crate::train::Trainer;
 use anyhow::{Context, Result};
 use std::io::Write;

@@ -6,6 +6,7 @@ use super::Dataset;
 use super::error::{DataError, Result};
 use super::file::resolve;
 use super::tables::file_name;
+use crate::progress::Progress;
 use image::imageops::{self, FilterType};
 use image::{ImageBuffer, Luma};
 use ndarray::Array2;
@@ -110,13 +111,22 @@ pub fn grey(path: &Path) -> Result<Grey> {
     Ok(image.to_luma32f())
 }
 
+/// Folders with more images than this show a progress bar while loading.
+const PROGRESS_FROM: usize = 500;
+
 /// Every image of a folder as one sample, resized (bilinear) to `size`
 /// = [rows, cols], by default the first image's size.
 pub fn whole(path: &Path, size: Option<[usize; 2]>) -> Result<Dataset> {
     let listing = list(path)?;
     let mut x: Option<Array2<f32>> = None;
     let mut shape = (0, 0);
+    // A small folder loads faster than a bar could be drawn.
+    let mut progress = (listing.files.len() > PROGRESS_FROM)
+        .then(|| Progress::new("images", listing.files.len() as u64));
     for (i, file) in listing.files.iter().enumerate() {
+        if let Some(p) = progress.as_mut() {
+            p.set(i as u64 + 1);
+        }
         let img = grey(file)?;
         let [rows, cols] = size.unwrap_or([img.height() as usize, img.width() as usize]);
         let x = x.get_or_insert_with(|| {
@@ -132,6 +142,9 @@ pub fn whole(path: &Path, size: Option<[usize; 2]>) -> Result<Dataset> {
         for (v, p) in x.row_mut(i).iter_mut().zip(img.pixels()) {
             *v = p.0[0].clamp(0.0, 1.0);
         }
+    }
+    if let Some(p) = progress {
+        p.finish();
     }
     let resolved = resolve(path)?;
     let n = listing.files.len();

@@ -1,4 +1,4 @@
-//! Progress of long work: a bar with an ETA when stderr is a terminal, plain
+//! Progress of long work (training, PCA, probes, loading a large folder): a bar with an ETA when stderr is a terminal, plain
 //! lines (every tenth of the way) otherwise, so logs stay readable.
 
 use indicatif::{ProgressBar, ProgressStyle};
