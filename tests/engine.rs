@@ -236,3 +236,52 @@ fn contractive_codes_are_insensitive_across_the_toy_curve() {
     );
     assert!(ratio(contractive) > ratio(vanilla), "{last:?}");
 }
+
+/// A model that diverges is put back where it was, with a fresh optimiser;
+/// the others keep their place in the shared batches; a lower learning rate
+/// and a reset (the weights before the blow-up may be huge already) go on.
+#[test]
+fn a_divergence_pauses_keeps_the_weights_finite_and_can_be_resumed() {
+    let text = "variant = \"vanilla\"\n[model]\nencoder = \"relu\"\ndecoder = \"linear\"\n[train]\noptimizer = \"sgd\"\nlr = 0.01\n[[compare]]\nlabel = \"wild\"\ntrain = { lr = 1e6 }\n";
+    let mut t = trainer(text, &[]);
+    let err = (0..20)
+        .find_map(|_| t.step().err())
+        .expect("lr = 1e6 diverges");
+    assert_eq!(err.label, "wild");
+    assert!(!t.running());
+    assert!(t.params(1).theta.iter().all(|v| v.is_finite()));
+    let step = t.step_count();
+    assert_eq!(step, err.step + 1, "the batch was taken by every model");
+    t.apply(Command::Set {
+        model: Some(1),
+        key: "train.lr".into(),
+        value: toml::Value::Float(1e-3),
+    });
+    t.apply(Command::Reset);
+    for _ in 0..5 {
+        t.step().unwrap();
+    }
+    assert_eq!(t.step_count(), 5);
+}
+
+#[test]
+fn shared_batch_settings_cannot_change_per_model_at_runtime() {
+    let mut t = trainer("[[compare]]\nvariant = \"denoising\"\n", &[]);
+    t.apply(Command::Set {
+        model: Some(1),
+        key: "train.optimizer".into(),
+        value: toml::Value::String("lbfgs".into()),
+    });
+    assert_eq!(t.configs()[1].optimizer, aelab::optim::OptimizerKind::Adam);
+    t.apply(Command::Set {
+        model: Some(0),
+        key: "train.batch".into(),
+        value: toml::Value::Integer(7),
+    });
+    assert!(
+        t.snapshot()
+            .message
+            .unwrap()
+            .contains("shared by every model")
+    );
+}

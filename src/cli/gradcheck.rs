@@ -49,7 +49,11 @@ pub fn run(preset: &str, sets: &[String]) -> Result<()> {
             );
         }
     }
-    let verdict = if worst.is_nan() || worst > TOLERANCE { "FAILED" } else { "passed" };
+    let verdict = if worst.is_nan() || worst > TOLERANCE {
+        "FAILED"
+    } else {
+        "passed"
+    };
     println!("gradient check {verdict}: the largest relative error must stay below {TOLERANCE:e}");
     println!("max_rel_error={worst:e}");
     // NaN fails too.

@@ -38,13 +38,15 @@ pub fn apply(data: &mut Dataset, how: Preprocess, epsilon: f64) -> Result<(), Da
             unit(&mut data.x);
             None
         }
+        // The n × n centring map only matters for tangents (toy data): a
+        // folder of large images would not fit it in memory.
         Preprocess::Mean => {
             remove_sample_means(&mut data.x);
-            Some(centring(n))
+            data.tangents.is_some().then(|| centring(n))
         }
         Preprocess::Cs294a => {
             cs294a(&mut data.x);
-            Some(centring(n))
+            data.tangents.is_some().then(|| centring(n))
         }
         Preprocess::PcaWhiten | Preprocess::ZcaWhiten => {
             let m = whitening(&data.x, epsilon, how == Preprocess::ZcaWhiten)?;
@@ -102,11 +104,23 @@ fn cs294a(x: &mut Array2<f32>) {
 
 /// The n × n matrix M with (x − μ)·M whitened: M = U D (PCA) or U D Uᵀ (ZCA),
 /// D = diag(1/√(λ + ε')), (U, λ) the eigenpairs of the covariance. ε' is
+/// Whitening builds and decomposes an n × n covariance: beyond this many
+/// inputs that takes more memory and time than a lab should.
+const MAX_WHITENED_INPUTS: usize = 4096;
+
 /// `epsilon` times the mean variance of an input, so the same ε suits pixels
 /// in [0, 1] or in [0, 255]; 1e-5 (the default) barely regularises, so
 /// whitened data has a covariance close to the identity.
 fn whitening(x: &Array2<f32>, epsilon: f64, zca: bool) -> Result<Array2<f32>, DataError> {
     let (m, n) = x.dim();
+    if n > MAX_WHITENED_INPUTS {
+        return Err(DataError::BadSpec {
+            key: "preprocess",
+            what: format!(
+                "whitening {n} inputs needs an {n}x{n} covariance; at most {MAX_WHITENED_INPUTS} inputs (use patches, or a smaller data.size)"
+            ),
+        });
+    }
     let mut c = x.mapv(f64::from);
     let mean = c.mean_axis(Axis(0)).expect("at least one sample");
     c -= &mean;

@@ -57,6 +57,23 @@ impl Activation {
         }
     }
 
+    /// g'(z) from the value y = g(z): sigmoid y(1 − y), tanh 1 − y². The
+    /// forward pass has y already, so no second exp is spent on it.
+    pub fn d1_from_value<F: Real>(self, y: F) -> F {
+        match self {
+            Self::Sigmoid => y * (F::one() - y),
+            Self::Tanh => F::one() - y * y,
+            Self::Relu => {
+                if y > F::zero() {
+                    F::one()
+                } else {
+                    F::zero()
+                }
+            }
+            Self::Linear => F::one(),
+        }
+    }
+
     /// g''(z) (zero almost everywhere for relu and linear).
     pub fn d2<F: Real>(self, z: F) -> F {
         let two = F::of(2.0);
@@ -108,6 +125,10 @@ mod tests {
                 let d2 = (act.d1(z + eps) - act.d1(z - eps)) / (2.0 * eps);
                 assert!((d1 - act.d1(z)).abs() < 1e-8, "{act:?} g' at {z}");
                 assert!((d2 - act.d2(z)).abs() < 1e-8, "{act:?} g'' at {z}");
+                assert!(
+                    (act.d1_from_value(act.value(z)) - act.d1(z)).abs() < 1e-12,
+                    "{act:?} g' from g at {z}"
+                );
             }
         }
     }

@@ -185,6 +185,16 @@ pub struct Terms {
     pub contractive: f64,
 }
 
+impl std::ops::AddAssign for Terms {
+    fn add_assign(&mut self, t: Terms) {
+        self.recon += t.recon;
+        self.weight_decay += t.weight_decay;
+        self.sparsity += t.sparsity;
+        self.l1 += t.l1;
+        self.contractive += t.contractive;
+    }
+}
+
 impl Terms {
     pub fn total(&self) -> f64 {
         self.recon + self.weight_decay + self.sparsity + self.l1 + self.contractive
@@ -205,6 +215,8 @@ impl Terms {
 pub struct Cache<F> {
     /// Encoder pre-activation Z1 (m × hidden).
     pub z1: Array2<F>,
+    /// g'(Z1), before the k-sparse mask.
+    pub gprime: Array2<F>,
     /// Codes H (m × hidden), after the k-sparse mask.
     pub h: Array2<F>,
     /// k-sparse mask (m × hidden), if on.
@@ -238,6 +250,8 @@ impl Objective {
         let m = F::of(x_tilde.nrows().max(1) as f64);
         let z1 = affine(x_tilde.view(), Op::N, v.w1, Op::T, &v.b1.to_owned());
         let mut h = z1.mapv(|z| self.encoder.value(z));
+        // g'(Z1) from the codes before the mask (the mask zeroes its uses).
+        let gprime = h.mapv(|y| self.encoder.d1_from_value(y));
         let k = self.penalties.k_sparse;
         let mask = (k > 0 && k < params.arch.hidden).then(|| top_k_mask(&z1, k));
         if let Some(mask) = &mask {
@@ -249,10 +263,7 @@ impl Objective {
         };
         let x_hat = z2.mapv(|z| self.decoder.value(z));
         let rho_hat = self.unit_interval(&h).sum_axis(Axis(0)) / m;
-        let mut g1_sq = z1.mapv(|z| {
-            let d = self.encoder.d1(z);
-            d * d
-        });
+        let mut g1_sq = gprime.mapv(|d| d * d);
         if let Some(mask) = &mask {
             g1_sq *= mask;
         }
@@ -260,6 +271,7 @@ impl Objective {
         let jacobian_units = &gprime_sq_mean * &row_norms2(&v.w1);
         Cache {
             z1,
+            gprime,
             h,
             mask,
             z2,
@@ -327,9 +339,8 @@ impl Objective {
         let mut dz2 = Array2::zeros(x.raw_dim());
         Zip::from(&mut dz2)
             .and(x)
-            .and(&cache.z2)
             .and(&cache.x_hat)
-            .for_each(|d, &x, &z, &xh| *d = self.loss.grad_z(self.decoder, x, z, xh) / m);
+            .for_each(|d, &x, &xh| *d = self.loss.grad_z(self.decoder, x, xh) / m);
         g.b2.assign(&sum_rows(&dz2));
         // dH = dZ2 · W2 (m × hidden); W2's gradient dZ2ᵀ H, or (Hᵀ dZ2) into W1 when tied.
         let mut dh = match (&v.w2, g.w2.as_mut()) {
@@ -368,23 +379,23 @@ impl Objective {
         // Encoder: dZ1 = dH ⊙ g'(Z1).
         let mut dz1 = dh;
         Zip::from(&mut dz1)
-            .and(&cache.z1)
-            .for_each(|d, &z| *d *= self.encoder.d1(z));
+            .and(&cache.gprime)
+            .for_each(|d, &g| *d *= g);
         if p.contractive > 0.0 {
             // ‖J‖²_F = Σ_j g'(z_j)² ‖W1[j]‖², averaged over the batch.
             let lc = F::of(p.contractive);
             let two = F::of(2.0);
             let norms = row_norms2(&v.w1);
-            for ((mut dz_row, z_row), mask_row) in dz1
+            for (((mut dz_row, z_row), g_row), mask_row) in dz1
                 .axis_iter_mut(Axis(0))
                 .zip(cache.z1.axis_iter(Axis(0)))
+                .zip(cache.gprime.axis_iter(Axis(0)))
                 .zip(mask_rows(cache.mask.as_ref(), x.nrows()))
             {
                 for j in 0..norms.len() {
-                    let z = z_row[j];
                     let keep = mask_row.map_or(F::one(), |r| r[j]);
                     dz_row[j] +=
-                        lc / m * two * self.encoder.d1(z) * self.encoder.d2(z) * norms[j] * keep;
+                        lc / m * two * g_row[j] * self.encoder.d2(z_row[j]) * norms[j] * keep;
                 }
             }
             // ∂/∂W1[j] of (1/m) Σ_i g'(z_ij)² ‖W1[j]‖² at fixed z: 2 c_j W1[j].

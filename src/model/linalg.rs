@@ -1,5 +1,7 @@
-//! The one place that multiplies matrices. Every GEMM of the engine goes
-//! through [`matmul`], so a faster backend can be swapped in here alone.
+//! The one place the training step multiplies matrices: every GEMM of the
+//! autoencoder's forward and backward pass goes through [`matmul`], so a
+//! faster backend can be swapped in here alone. (Analyses off the hot path —
+//! PCA, probes, whitening — call ndarray's `dot` or faer directly.)
 
 use ndarray::{Array1, Array2, ArrayView2, Axis, LinalgScalar, ScalarOperand};
 use num_traits::{Float, FromPrimitive};

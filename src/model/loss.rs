@@ -30,10 +30,10 @@ impl Loss {
         }
     }
 
-    /// ∂L/∂z for one pixel, with the decoder activation `f` applied at `z`.
-    pub fn grad_z<F: Real>(self, decoder: Activation, x: F, z: F, x_hat: F) -> F {
+    /// ∂L/∂z for one pixel, where x̂ = f(z) for the decoder activation `f`.
+    pub fn grad_z<F: Real>(self, decoder: Activation, x: F, x_hat: F) -> F {
         match self {
-            Self::Mse => (x_hat - x) * decoder.d1(z),
+            Self::Mse => (x_hat - x) * decoder.d1_from_value(x_hat),
             // With a sigmoid decoder the sigmoid's derivative cancels.
             Self::Bce => x_hat - x,
         }

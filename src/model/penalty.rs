@@ -44,10 +44,12 @@ pub fn kl<F: Real>(rho: F, rho_hat: F) -> F {
     rho * (rho / rho_hat).ln() + (one - rho) * ((one - rho) / (one - rho_hat)).ln()
 }
 
-/// ∂ KL(ρ ‖ ρ̂) / ∂ρ̂.
+/// ∂ KL(ρ ‖ ρ̂) / ∂ρ̂; zero where ρ̂ is clamped, as the clamped value is flat there.
 pub fn kl_grad<F: Real>(rho: F, rho_hat: F) -> F {
     let one = F::one();
-    let rho_hat = inside(rho_hat);
+    if inside(rho_hat) != rho_hat {
+        return F::zero();
+    }
     -rho / rho_hat + (one - rho) / (one - rho_hat)
 }
 

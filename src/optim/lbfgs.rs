@@ -79,6 +79,13 @@ impl<F: Real> Lbfgs<F> {
         }
     }
 
+    /// Forgets the cached f, g at θ but keeps the curvature pairs: for an
+    /// objective redrawn each step (fresh corruption noise), where the old f
+    /// and g belong to another draw.
+    pub fn forget_iterate(&mut self) {
+        self.at = None;
+    }
+
     /// Forgets the curvature pairs and the cached f, g (after the objective changes).
     pub fn reset(&mut self) {
         self.pairs.clear();

@@ -18,6 +18,10 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 use toml::Value;
 
+/// The most weights (hidden × inputs) a model may have: beyond this a typo
+/// in model.hidden would exhaust the memory rather than train.
+const MAX_WEIGHTS: usize = 50_000_000;
+
 /// How many validation samples the reconstruction pane shows.
 const RECON_SAMPLES: usize = 6;
 /// How many validation samples the code-space scatter shows, and how often
@@ -53,8 +57,8 @@ struct Slot {
     /// The corruption noise: each model its own stream, seeded from the preset.
     noise: StdRng,
     grad: Vec<f32>,
-    /// The last batch's forward pass: its statistics are worked out only
-    /// when a snapshot asks, not on every step.
+    /// The last batch's forward pass, kept for the next snapshot: the
+    /// pictures' statistics (saturation, sensitivity) come from it then.
     last: Option<Cache<f32>>,
     losses: Vec<LossPoint>,
     /// Sums over the current epoch, for the epoch report.
@@ -109,7 +113,7 @@ pub struct ModelReport {
 /// Training diverged: the objective became NaN or infinite.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "model \"{label}\" diverged at step {step}: the objective is {value}; lower train.lr or add weight decay"
+    "model \"{label}\" diverged at step {step}: the objective is {value}; lower train.lr (the [ key in the lab) and reset (r)"
 )]
 pub struct Diverged {
     pub label: String,
@@ -140,6 +144,8 @@ pub struct Trainer {
     window: (usize, Instant),
     samples_per_s: f64,
     probe: ProbeState,
+    /// Whether every training value is in [0, 1] (what bce needs).
+    targets_in_unit_interval: bool,
     /// Where the background probe's result arrives.
     probe_result: Option<Receiver<Option<ProbeReport>>>,
 }
@@ -153,18 +159,35 @@ impl Trainer {
                 message: "the training split is empty".into(),
             });
         }
+        let targets_in_unit_interval = train.x.iter().all(|v| (0.0..=1.0).contains(v));
         if preset
             .models
             .iter()
             .any(|m| m.loss == crate::model::Loss::Bce)
-            && train.x.iter().any(|&v| !(0.0..=1.0).contains(&v))
+            && !targets_in_unit_interval
         {
             return Err(PresetError::Invalid {
                 origin: format!("{}: model.loss", preset.origin),
                 message: "bce needs targets in [0, 1], but the data has values outside it; use loss = \"mse\"".into(),
             });
         }
+        let too_big = preset
+            .models
+            .iter()
+            .find(|m| m.hidden.saturating_mul(train.inputs()) > MAX_WEIGHTS);
+        if let Some(m) = too_big {
+            return Err(PresetError::Invalid {
+                origin: format!("{}: model.hidden", preset.origin),
+                message: format!(
+                    "{} hidden units × {} inputs is more weights than aelab trains ({MAX_WEIGHTS}) (model \"{}\")",
+                    m.hidden,
+                    train.inputs(),
+                    m.label
+                ),
+            });
+        }
         let mut t = Trainer {
+            targets_in_unit_interval,
             order: (0..train.len()).collect(),
             cursor: 0,
             shuffle: StdRng::seed_from_u64(preset.seed),
@@ -295,6 +318,9 @@ impl Trainer {
                 self.steps_requested += 1;
             }
             Command::Reset => {
+                // A probe of the old weights says nothing about the new run.
+                self.probe = ProbeState::Idle;
+                self.probe_result = None;
                 self.run_id += 1;
                 self.step = 0;
                 self.epoch = 0;
@@ -370,6 +396,8 @@ impl Trainer {
 
     /// Changes one key of model `i`, keeping its weights.
     fn set(&mut self, i: usize, key: &str, value: Value) -> Result<(), String> {
+        let targets_in_unit_interval = self.targets_in_unit_interval;
+        let shared_batches = self.slots.len() > 1;
         let slot = &mut self.slots[i];
         let mut changes = slot.changes.clone();
         if key == "corrupt.kind" {
@@ -382,12 +410,24 @@ impl Trainer {
                 !(k.starts_with("regularize") || k.starts_with("corrupt") || k == "model.tied")
             });
         }
+        if key == "train.batch" || key == "train.epochs" {
+            return Err(format!(
+                "{key} is shared by every model: set it in the preset and restart"
+            ));
+        }
         changes.retain(|(k, _)| k != key);
         changes.push((key.to_string(), value));
         let config = self
             .preset
             .resolve_model(i, &changes)
             .map_err(|e| e.to_string())?;
+        let lbfgs = |c: &ModelConfig| c.optimizer == OptimizerKind::Lbfgs;
+        if lbfgs(&config) != lbfgs(&slot.config) && shared_batches {
+            return Err("every model must use L-BFGS, or none: they share the batches".into());
+        }
+        if config.loss == crate::model::Loss::Bce && !targets_in_unit_interval {
+            return Err("bce needs targets in [0, 1], but this data has values outside it".into());
+        }
         if config.hidden != slot.config.hidden {
             return Err(
                 "model.hidden cannot change while training: edit the preset and restart".into(),
@@ -427,20 +467,15 @@ impl Trainer {
         };
         let x = self.train.rows(&idx);
         let step = self.step;
+        // Every model takes the batch, so they stay in step even if one diverges.
+        let mut diverged = None;
         for slot in &mut self.slots {
-            let before = slot.params.theta.clone();
-            let point = slot.step(&x, step);
-            if !point.total.is_finite() || slot.params.theta.iter().any(|v| !v.is_finite()) {
-                slot.params.theta = before;
-                self.running = false;
-                self.steps_requested = 0;
-                let err = Diverged {
+            if let Err(value) = slot.step(&x, step) {
+                diverged.get_or_insert(Diverged {
                     label: slot.config.label.clone(),
                     step,
-                    value: point.total as f64,
-                };
-                self.message = Some(format!("{err}: paused"));
-                return Err(err);
+                    value,
+                });
             }
         }
         self.step += 1;
@@ -455,7 +490,15 @@ impl Trainer {
                 self.order.shuffle(&mut self.shuffle);
             }
         }
-        Ok(())
+        match diverged {
+            None => Ok(()),
+            Some(err) => {
+                self.running = false;
+                self.steps_requested = 0;
+                self.message = Some(format!("{err}: paused"));
+                Err(err)
+            }
+        }
     }
 
     fn apply_timeline(&mut self) {
@@ -568,8 +611,13 @@ impl Trainer {
         let Some(rx) = &self.probe_result else {
             return false;
         };
-        let Ok(result) = rx.try_recv() else {
-            return false;
+        let result = match rx.try_recv() {
+            Ok(result) => result,
+            Err(mpsc::TryRecvError::Empty) => return false,
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.message = Some("the probe stopped without a result".into());
+                None
+            }
         };
         self.probe_result = None;
         let step = match self.probe {
@@ -613,6 +661,7 @@ impl Trainer {
     pub fn snapshot(&mut self) -> Snapshot {
         self.poll_probe();
         let step = self.step;
+        let seed = self.preset.seed;
         let val = &self.val;
         let k = RECON_SAMPLES.min(val.len());
         let idx: Vec<usize> = (0..k).collect();
@@ -623,7 +672,7 @@ impl Trainer {
             .iter_mut()
             .map(|slot| {
                 // The shown corruption is redrawn each snapshot from a fixed seed, so frames are reproducible.
-                let mut rng = StdRng::seed_from_u64(slot.config.hidden as u64);
+                let mut rng = StdRng::seed_from_u64(seed);
                 let corrupted = slot.config.corrupt.apply(&original, &mut rng);
                 let objective = slot.config.objective();
                 let reconstructed = objective.forward(&slot.params, &corrupted).x_hat;
@@ -708,8 +757,12 @@ impl Slot {
     }
 
     /// One update on the clean batch `x`; returns the step's loss point.
-    fn step(&mut self, x: &Array2<f32>, step: u64) -> LossPoint {
+    /// One update on the clean batch `x`. If the objective or θ stops being
+    /// finite, θ goes back to where it was, the optimiser starts afresh, and
+    /// the objective's value is the error.
+    fn step(&mut self, x: &Array2<f32>, step: u64) -> Result<LossPoint, f64> {
         let objective = self.config.objective();
+        let before = self.params.theta.clone();
         // Fresh noise each time a sample is seen; drawn once per step so that
         // L-BFGS's line search sees one fixed objective.
         let x_tilde = self.config.corrupt.apply(x, &mut self.noise);
@@ -721,6 +774,10 @@ impl Slot {
                 (terms, cache)
             }
             Stepper::Lbfgs(lbfgs) => {
+                if !self.config.corrupt.is_identity() {
+                    // This step's noise draw is a new objective: the cached f and g are of the last one.
+                    lbfgs.forget_iterate();
+                }
                 let arch = self.params.arch;
                 let mut cost = |theta: &[f32], grad: &mut [f32]| {
                     let p = Params {
@@ -735,6 +792,16 @@ impl Slot {
                 (objective.terms(&self.params, x, &cache), cache)
             }
         };
+        if !terms.total().is_finite() || self.params.theta.iter().any(|v| !v.is_finite()) {
+            self.params.theta = before;
+            // Moments or curvature pairs built from the bad step would repeat it.
+            self.stepper = Stepper::new(
+                self.config.optimizer,
+                self.config.lr,
+                self.params.theta.len(),
+            );
+            return Err(terms.total());
+        }
         let point = LossPoint {
             step,
             total: terms.total() as f32,
@@ -746,10 +813,10 @@ impl Slot {
         };
         self.epoch_sum.batches += 1;
         self.epoch_sum.recon_mse += per_pixel_mse(x, &cache.x_hat);
-        add_terms(&mut self.epoch_sum.terms, &terms);
+        self.epoch_sum.terms += terms;
         self.last = Some(cache);
         self.losses.push(point);
-        point
+        Ok(point)
     }
 
     fn stats(&self, objective: &Objective, cache: &Cache<f32>) -> BatchStats {
@@ -772,10 +839,7 @@ impl Slot {
         let mean_abs_w = w1.map_axis(Axis(1), |r| {
             r.iter().map(|v| v.abs()).sum::<f32>() / r.len().max(1) as f32
         });
-        let mean_abs_g = cache
-            .z1
-            .map(|&z| objective.encoder.d1(z).abs())
-            .mean_axis(Axis(0));
+        let mean_abs_g = cache.gprime.map(|g| g.abs()).mean_axis(Axis(0));
         let sensitivity = match mean_abs_g {
             Some(g) => (&g * &mean_abs_w).to_vec(),
             None => vec![0.0; w1.nrows()],
@@ -787,14 +851,6 @@ impl Slot {
             sensitivity,
         }
     }
-}
-
-fn add_terms(sum: &mut Terms, t: &Terms) {
-    sum.recon += t.recon;
-    sum.weight_decay += t.weight_decay;
-    sum.sparsity += t.sparsity;
-    sum.l1 += t.l1;
-    sum.contractive += t.contractive;
 }
 
 /// Mean over samples and pixels of (x̂ − x)².
