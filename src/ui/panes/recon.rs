@@ -24,6 +24,18 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer, tile_max: (
     );
     let Some(m) = model(app, index) else { return };
     let r = &m.recon;
+    if r.original.nrows() == 0 {
+        let t = super::theme(app);
+        super::put(
+            buf,
+            inner,
+            inner.x,
+            inner.y,
+            "no validation samples (data.validation = 0)",
+            t.dim(),
+        );
+        return;
+    }
     let shape = shape_for(
         app.snapshot().map_or((1, 1), |s| s.image_shape),
         r.original.ncols(),
