@@ -330,6 +330,20 @@ impl Preset {
             preset.models.push(model);
         }
         preset.timeline = parse_timeline(file, text, &table, &preset.models)?;
+        // A typo in a timeline entry is found now, not when its step comes.
+        for entry in &preset.timeline {
+            let targets: Vec<usize> = entry
+                .model
+                .map_or_else(|| (0..preset.models.len()).collect(), |i| vec![i]);
+            for i in targets {
+                preset
+                    .resolve_model(i, &entry.set)
+                    .map_err(|e| PresetError::Invalid {
+                        origin: format!("{file}: [[timeline]] at step {}", entry.step),
+                        message: e.to_string(),
+                    })?;
+            }
+        }
         Ok(preset)
     }
 

@@ -638,7 +638,13 @@ impl Trainer {
         let objective = slot.config.objective();
         let x = &self.val.x;
         if x.nrows() == 0 {
-            return Evaluation::default();
+            // Nothing to measure: NaN (null in JSON), not a perfect 0.
+            return Evaluation {
+                val_recon: f64::NAN,
+                rho_hat_mean: f64::NAN,
+                jacobian_fro2: f64::NAN,
+                along_across: None,
+            };
         }
         let mut rng = StdRng::seed_from_u64(self.preset.seed ^ 0x5eed_e7a1);
         let x_tilde = self.preset.eval_corrupt.apply(x, &mut rng);
