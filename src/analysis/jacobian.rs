@@ -42,11 +42,22 @@ pub fn along_across(
     tangents: &Array2<f32>,
 ) -> AlongAcross {
     let w1 = params.views().w1.mapv(f64::from);
-    let z1 = objective.forward(params, x).z1;
+    let cache = objective.forward(params, x);
     let n = x.ncols();
     let (mut along, mut across) = (0.0, 0.0);
-    for (z, t) in z1.axis_iter(Axis(0)).zip(tangents.axis_iter(Axis(0))) {
-        let j = jacobian_at(objective, &w1, z);
+    for (i, (z, t)) in cache
+        .z1
+        .axis_iter(Axis(0))
+        .zip(tangents.axis_iter(Axis(0)))
+        .enumerate()
+    {
+        let mut j = jacobian_at(objective, &w1, z);
+        // Units the k-sparse mask zeroes do not respond to the input.
+        if let Some(mask) = &cache.mask {
+            for (mut row, &keep) in j.axis_iter_mut(Axis(0)).zip(mask.row(i)) {
+                row *= f64::from(keep);
+            }
+        }
         let t = t.mapv(f64::from);
         along += j.dot(&t).iter().map(|v| v * v).sum::<f64>().sqrt();
         // J (I − t tᵀ): the Jacobian with the tangent direction projected out.

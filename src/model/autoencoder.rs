@@ -262,7 +262,7 @@ impl Objective {
             None => affine(h.view(), Op::N, v.w1, Op::N, &v.b2.to_owned()),
         };
         let x_hat = z2.mapv(|z| self.decoder.value(z));
-        let rho_hat = self.unit_interval(&h).sum_axis(Axis(0)) / m;
+        let rho_hat = self.unit_interval(&h, mask.as_ref()).sum_axis(Axis(0)) / m;
         let mut g1_sq = gprime.mapv(|d| d * d);
         if let Some(mask) = &mask {
             g1_sq *= mask;
@@ -283,9 +283,16 @@ impl Objective {
     }
 
     /// Codes mapped into (0, 1) for the KL term: tanh codes by (h + 1) / 2.
-    fn unit_interval<F: Real>(&self, h: &Array2<F>) -> Array2<F> {
+    /// A unit zeroed by the k-sparse mask is off, 0 in (0, 1), for tanh too.
+    fn unit_interval<F: Real>(&self, h: &Array2<F>, mask: Option<&Array2<F>>) -> Array2<F> {
         match self.encoder {
-            Activation::Tanh => h.mapv(|v| (v + F::one()) * F::of(0.5)),
+            Activation::Tanh => {
+                let mut u = h.mapv(|v| (v + F::one()) * F::of(0.5));
+                if let Some(mask) = mask {
+                    u *= mask;
+                }
+                u
+            }
             _ => h.clone(),
         }
     }
@@ -454,5 +461,42 @@ fn mask_rows<F: Real>(
     match mask {
         Some(mask) => Box::new(mask.axis_iter(Axis(0)).map(Some)),
         None => Box::new(std::iter::repeat_n(None, m)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With k-sparse tanh codes, a unit the mask switches off counts as 0 in
+    /// ρ̂, not as tanh(0) mapped to 0.5.
+    #[test]
+    fn masked_tanh_units_count_as_off_in_rho_hat() {
+        let arch = Arch {
+            inputs: 2,
+            hidden: 2,
+            tied: false,
+        };
+        let mut params = Params::<f64> {
+            arch,
+            theta: vec![0.0; arch.len()],
+        };
+        // Unit 0 sees +x0, unit 1 sees −x0: with k = 1 only unit 0 is kept.
+        params
+            .views_mut()
+            .w1
+            .assign(&ndarray::array![[1.0, 0.0], [-1.0, 0.0]]);
+        let objective = Objective {
+            encoder: Activation::Tanh,
+            decoder: Activation::Linear,
+            loss: Loss::Mse,
+            penalties: Penalties {
+                k_sparse: 1,
+                ..Penalties::default()
+            },
+        };
+        let cache = objective.forward(&params, &ndarray::array![[1.0, 0.0]]);
+        assert!((cache.rho_hat[0] - (1.0f64.tanh() + 1.0) / 2.0).abs() < 1e-12);
+        assert_eq!(cache.rho_hat[1], 0.0);
     }
 }
