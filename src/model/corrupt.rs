@@ -67,31 +67,37 @@ impl Corruption {
         let mut out = x.clone();
         match self.kind {
             CorruptionKind::None => {}
-            CorruptionKind::Mask => out.mapv_inplace(|v| {
-                if rng.random::<f64>() < q {
-                    F::zero()
-                } else {
-                    v
-                }
-            }),
+            CorruptionKind::Mask => {
+                let hit = coin(q);
+                out.mapv_inplace(|v| if hit(rng.next_u32()) { F::zero() } else { v })
+            }
             CorruptionKind::Gaussian => out.mapv_inplace(|v| {
                 let n: f64 = rng.sample(StandardNormal);
                 v + F::of(q * n)
             }),
-            CorruptionKind::SaltPepper => out.mapv_inplace(|v| {
-                if rng.random::<f64>() < q {
-                    if rng.random::<bool>() {
-                        F::one()
-                    } else {
-                        F::zero()
+            CorruptionKind::SaltPepper => {
+                let hit = coin(q);
+                out.mapv_inplace(|v| {
+                    let r = rng.next_u32();
+                    // The top bit picks salt or pepper; the rest decides whether to hit.
+                    match hit(r << 1) {
+                        true if r >> 31 == 1 => F::one(),
+                        true => F::zero(),
+                        false => v,
                     }
-                } else {
-                    v
-                }
-            }),
+                })
+            }
         }
         out
     }
+}
+
+/// A test that a uniform u32 falls below q: one 32-bit draw a pixel is
+/// half the random bits of an f64 and needs no conversion (the mask is
+/// the hot path of a denoising step). q is resolved to 2⁻³², ample here.
+fn coin(q: f64) -> impl Fn(u32) -> bool {
+    let threshold = (q.clamp(0.0, 1.0) * 4_294_967_296.0) as u64;
+    move |r| u64::from(r) < threshold
 }
 
 #[cfg(test)]
