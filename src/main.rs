@@ -19,6 +19,9 @@ struct Cli {
     /// inferred from the name: short for --set data.source=… --set data.path=…
     #[arg(long, value_name = "PATH", global = true)]
     data: Option<String>,
+    /// Start from the weights of a checkpoint saved with `w` in the lab (lab and train).
+    #[arg(long, value_name = "FILE", global = true)]
+    resume: Option<PathBuf>,
     /// Override any preset key, e.g. --set corrupt.level=0.5 (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE", global = true)]
     sets: Vec<String>,
@@ -78,7 +81,13 @@ fn main() -> ExitCode {
             preset,
             epochs,
             jsonl,
-        }) => cli::train::run(preset, &cli.sets, *epochs, jsonl.as_deref()),
+        }) => cli::train::run(
+            preset,
+            &cli.sets,
+            *epochs,
+            jsonl.as_deref(),
+            cli.resume.as_deref(),
+        ),
         Some(Command::Gradcheck { preset }) => cli::gradcheck::run(preset, &cli.sets),
         Some(Command::Bench) => cli::bench::run(),
         Some(Command::Render {
@@ -92,7 +101,7 @@ fn main() -> ExitCode {
         Some(Command::Data { path_or_preset }) => cli::data::run(path_or_preset, &cli.sets),
         None => {
             let preset = cli.preset.as_deref().unwrap_or(cli::DEFAULT_PRESET);
-            cli::lab::run(preset, &cli.sets, cli.ascii)
+            cli::lab::run(preset, &cli.sets, cli.ascii, cli.resume.as_deref())
         }
     };
     match result {

@@ -59,6 +59,9 @@ fn expected_commands(action: Action) -> Vec<Command> {
         Action::LrUp => vec![set(0, "train.lr", Value::Float(2e-3))],
         Action::Reset => vec![Command::Reset],
         Action::Probe => vec![Command::Probe],
+        Action::SaveCheckpoint => vec![Command::SaveCheckpoint(
+            "aelab-checkpoint-step10.json".into(),
+        )],
         Action::RecordTimeline => vec![Command::SaveTimeline("aelab-timeline-step10.toml".into())],
         _ => vec![],
     }

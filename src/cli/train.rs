@@ -13,6 +13,7 @@ pub fn run(
     sets: &[String],
     epochs: Option<usize>,
     jsonl: Option<&std::path::Path>,
+    resume: Option<&std::path::Path>,
 ) -> Result<()> {
     let preset = load_preset(preset, sets)?;
     let epochs = epochs.unwrap_or(preset.epochs);
@@ -39,6 +40,9 @@ pub fn run(
     };
     let samples = train.len();
     let mut trainer = Trainer::new(preset, train, val)?;
+    if let Some(path) = resume {
+        trainer.resume(path).map_err(anyhow::Error::msg)?;
+    }
     let mut final_loss = f64::NAN;
     let mut progress = Progress::bar_only("epochs", epochs as u64);
     for _ in 0..epochs {

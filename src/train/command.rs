@@ -25,4 +25,6 @@ pub enum Command {
     /// Write the preset with every change made so far (since the last reset)
     /// appended as `[[timeline]]` entries: a file that replays this run.
     SaveTimeline(std::path::PathBuf),
+    /// Write every model's weights to this file (`--resume` loads them).
+    SaveCheckpoint(std::path::PathBuf),
 }

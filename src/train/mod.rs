@@ -2,6 +2,7 @@
 //! that steer it, the snapshots it reports, and the worker thread that runs it
 //! behind the TUI.
 
+pub mod checkpoint;
 pub mod command;
 pub mod snapshot;
 pub mod timeline;

@@ -295,6 +295,14 @@ impl Trainer {
         &self.log
     }
 
+    /// Starts every model from the weights in a checkpoint (by label).
+    pub fn resume(&mut self, path: &std::path::Path) -> Result<(), String> {
+        for slot in &mut self.slots {
+            slot.params = super::checkpoint::load(path, &slot.config.label, slot.params.arch)?;
+        }
+        Ok(())
+    }
+
     /// Whether the worker should take a step now.
     pub fn wants_step(&self) -> bool {
         self.running || self.steps_requested > 0
@@ -329,6 +337,23 @@ impl Trainer {
                 self.message = Some("weights re-initialised".into());
             }
             Command::Probe => self.start_probe(),
+            Command::SaveCheckpoint(path) => {
+                let models: Vec<(String, &Params<f32>)> = self
+                    .slots
+                    .iter()
+                    .map(|s| (s.config.label.clone(), &s.params))
+                    .collect();
+                self.message = Some(
+                    match super::checkpoint::save(&path, &self.preset.origin, self.step, &models) {
+                        Ok(()) => format!(
+                            "weights saved to {} (aelab --resume {})",
+                            path.display(),
+                            path.display()
+                        ),
+                        Err(e) => e,
+                    },
+                );
+            }
             Command::SaveTimeline(path) => {
                 let labels: Vec<String> =
                     self.slots.iter().map(|s| s.config.label.clone()).collect();

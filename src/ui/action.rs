@@ -50,6 +50,8 @@ pub enum Action {
     CodePca,
     /// Run the probe (softmax on codes vs raw inputs) in the background.
     Probe,
+    /// Save every model's weights (a checkpoint `--resume` loads).
+    SaveCheckpoint,
     /// Save the frame on screen as a text file.
     Screenshot,
     /// Save the preset with the changes made so far as a replayable timeline.

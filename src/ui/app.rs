@@ -233,6 +233,12 @@ impl App {
                 self.screenshot_due = true;
                 "saving the frame...".into()
             }
+            Action::SaveCheckpoint => {
+                let step = self.snapshot.as_ref().map_or(0, |s| s.step);
+                let path = std::path::PathBuf::from(format!("aelab-checkpoint-step{step}.json"));
+                commands.push(Command::SaveCheckpoint(path));
+                "saving the weights...".into()
+            }
             Action::RecordTimeline => {
                 let step = self.snapshot.as_ref().map_or(0, |s| s.step);
                 let path = std::path::PathBuf::from(format!("aelab-timeline-step{step}.toml"));

@@ -56,6 +56,7 @@ pub const KEYMAP: &[Binding] = &[
     key('x', Action::CodeAxisX, "code space: next unit on x"),
     key('y', Action::CodeAxisY, "code space: next unit on y"),
     key('o', Action::CodePca, "code space: principal comps"),
+    key('w', Action::SaveCheckpoint, "save the weights"),
     key('S', Action::Screenshot, "save this frame as text"),
     key('R', Action::RecordTimeline, "save changes as a timeline"),
     key('P', Action::Probe, "probe: classify codes, pixels"),
