@@ -90,7 +90,7 @@ impl Softmax {
     /// Class probabilities, m × classes.
     fn probabilities(&self, theta: &[f64], x: &Array2<f64>) -> Array2<f64> {
         let (w, b) = self.split(theta);
-        let mut z = affine(x.view(), Op::N, w.view(), Op::T, &b);
+        let mut z = affine(x.view(), Op::N, w.view(), Op::T, b.view());
         for mut row in z.axis_iter_mut(Axis(0)) {
             // Subtract the row's max so exp cannot overflow.
             let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);

@@ -248,7 +248,7 @@ impl Objective {
     pub fn forward<F: Real>(&self, params: &Params<F>, x_tilde: &Array2<F>) -> Cache<F> {
         let v = params.views();
         let m = F::of(x_tilde.nrows().max(1) as f64);
-        let z1 = affine(x_tilde.view(), Op::N, v.w1, Op::T, &v.b1.to_owned());
+        let z1 = affine(x_tilde.view(), Op::N, v.w1, Op::T, v.b1);
         let mut h = z1.mapv(|z| self.encoder.value(z));
         // g'(Z1) from the codes before the mask (the mask zeroes its uses).
         let gprime = h.mapv(|y| self.encoder.d1_from_value(y));
@@ -258,11 +258,11 @@ impl Objective {
             h *= mask;
         }
         let z2 = match v.w2 {
-            Some(w2) => affine(h.view(), Op::N, w2, Op::T, &v.b2.to_owned()),
-            None => affine(h.view(), Op::N, v.w1, Op::N, &v.b2.to_owned()),
+            Some(w2) => affine(h.view(), Op::N, w2, Op::T, v.b2),
+            None => affine(h.view(), Op::N, v.w1, Op::N, v.b2),
         };
         let x_hat = z2.mapv(|z| self.decoder.value(z));
-        let rho_hat = self.unit_interval(&h, mask.as_ref()).sum_axis(Axis(0)) / m;
+        let rho_hat = self.rho_hat(&h, mask.as_ref(), m);
         let mut g1_sq = gprime.mapv(|d| d * d);
         if let Some(mask) = &mask {
             g1_sq *= mask;
@@ -282,19 +282,20 @@ impl Objective {
         }
     }
 
-    /// Codes mapped into (0, 1) for the KL term: tanh codes by (h + 1) / 2.
-    /// A unit zeroed by the k-sparse mask is off, 0 in (0, 1), for tanh too.
-    fn unit_interval<F: Real>(&self, h: &Array2<F>, mask: Option<&Array2<F>>) -> Array2<F> {
-        match self.encoder {
-            Activation::Tanh => {
-                let mut u = h.mapv(|v| (v + F::one()) * F::of(0.5));
-                if let Some(mask) = mask {
-                    u *= mask;
-                }
-                u
-            }
-            _ => h.clone(),
+    /// ρ̂: each unit's mean code over the batch, with codes mapped into (0, 1)
+    /// for the KL term (tanh codes by (h + 1) / 2; a unit the k-sparse mask
+    /// zeroes is off, 0, for tanh too). No mapped copy of H is made.
+    fn rho_hat<F: Real>(&self, h: &Array2<F>, mask: Option<&Array2<F>>, m: F) -> Array1<F> {
+        let sums = h.sum_axis(Axis(0));
+        if self.encoder != Activation::Tanh {
+            return sums / m;
         }
+        // Σ_i mask_ij (h_ij + 1) / 2 = (Σ_i h_ij + kept_j) / 2 (h is already 0 where masked).
+        let kept = mask.map_or_else(
+            || Array1::from_elem(h.ncols(), m),
+            |mask| mask.sum_axis(Axis(0)),
+        );
+        (sums + kept) * F::of(0.5) / m
     }
 
     /// The objective's terms on a batch: clean targets X, corrupted inputs X̃.

@@ -3,7 +3,7 @@
 //! faster backend can be swapped in here alone. (Analyses off the hot path —
 //! PCA, probes, whitening — call ndarray's `dot` or faer directly.)
 
-use ndarray::{Array1, Array2, ArrayView2, Axis, LinalgScalar, ScalarOperand};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, LinalgScalar, ScalarOperand};
 use num_traits::{Float, FromPrimitive};
 use std::fmt::{Debug, Display};
 use std::iter::Sum;
@@ -63,10 +63,10 @@ pub fn affine<F: Real>(
     op_a: Op,
     b: ArrayView2<F>,
     op_b: Op,
-    row: &Array1<F>,
+    row: ArrayView1<F>,
 ) -> Array2<F> {
     let mut out = matmul(a, op_a, b, op_b);
-    out += row;
+    out += &row;
     out
 }
 

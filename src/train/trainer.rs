@@ -484,18 +484,21 @@ impl Trainer {
             self.slots.first().map(|s| &s.stepper),
             Some(Stepper::Lbfgs(_))
         );
-        let idx: Vec<usize> = if full_batch {
-            (0..self.train.len()).collect()
+        // L-BFGS takes the whole training set as it is; a minibatch is gathered.
+        let gathered;
+        let x = if full_batch {
+            &self.train.x
         } else {
             let end = (self.cursor + self.preset.batch).min(self.order.len());
-            self.order[self.cursor..end].to_vec()
+            gathered = self.train.rows(&self.order[self.cursor..end]);
+            &gathered
         };
-        let x = self.train.rows(&idx);
+        let samples = x.nrows();
         let step = self.step;
         // Every model takes the batch, so they stay in step even if one diverges.
         let mut diverged = None;
         for slot in &mut self.slots {
-            if let Err(value) = slot.step(&x, step) {
+            if let Err(value) = slot.step(x, step) {
                 diverged.get_or_insert(Diverged {
                     label: slot.config.label.clone(),
                     step,
@@ -504,11 +507,11 @@ impl Trainer {
             }
         }
         self.step += 1;
-        self.count_samples(idx.len());
+        self.count_samples(samples);
         if full_batch {
             self.epoch += 1;
         } else {
-            self.cursor += idx.len();
+            self.cursor += samples;
             if self.cursor >= self.order.len() {
                 self.epoch += 1;
                 self.cursor = 0;
