@@ -331,16 +331,20 @@ impl Preset {
         }
         preset.timeline = parse_timeline(file, text, &table, &preset.models)?;
         // A typo in a timeline entry is found now, not when its step comes.
+        // (Whether a change makes sense is judged when it is applied, as in
+        // the lab: a refused change is a message there, not a broken file.)
         for entry in &preset.timeline {
-            let targets: Vec<usize> = entry
-                .model
-                .map_or_else(|| (0..preset.models.len()).collect(), |i| vec![i]);
-            for i in targets {
-                preset
-                    .resolve_model(i, &entry.set)
-                    .map_err(|e| PresetError::Invalid {
-                        origin: format!("{file}: [[timeline]] at step {}", entry.step),
-                        message: e.to_string(),
+            for (key, value) in &entry.set {
+                let mut table = preset.model_tables[entry.model.unwrap_or(0)].clone();
+                set_dotted(&mut table, key, value.clone())
+                    .and_then(|()| {
+                        Value::Table(table)
+                            .try_into::<RawModel>()
+                            .map_err(|e| friendly(e.message()))
+                    })
+                    .map_err(|message| PresetError::Invalid {
+                        origin: format!("{file}: [[timeline]] at step {}: {key}", entry.step),
+                        message,
                     })?;
             }
         }
@@ -626,6 +630,23 @@ pub fn parse_value(text: &str) -> Value {
         .unwrap_or_else(|| Value::String(text.to_string()))
 }
 
+/// Adds a runtime change (`key = value`) to a model's list of changes, with
+/// the rules that make one change imply others: a new variant brings its own
+/// regularisers, corruption and tying (earlier changes of those are dropped),
+/// and a new corruption kind starts from its own level.
+pub fn push_change(changes: &mut Vec<(String, Value)>, key: &str, value: Value) {
+    if key == "corrupt.kind" {
+        changes.retain(|(k, _)| k != "corrupt.level");
+    }
+    if key == "variant" {
+        changes.retain(|(k, _)| {
+            !(k.starts_with("regularize") || k.starts_with("corrupt") || k == "model.tied")
+        });
+    }
+    changes.retain(|(k, _)| k != key);
+    changes.push((key.to_string(), value));
+}
+
 /// Sets `a.b.c = value` in a table, creating the tables on the way.
 pub fn set_dotted(table: &mut Table, key: &str, value: Value) -> Result<(), String> {
     let parts: Vec<&str> = key.split('.').collect();
@@ -838,6 +859,20 @@ mod tests {
             .to_string();
         assert!(
             err.contains("--set corrupt.level=0.5") || err.contains("corrupt.kind"),
+            "{err}"
+        );
+    }
+
+    /// A recorded timeline is a sequence: a level set after a variant that
+    /// brings corruption loads, though the level alone would not on vanilla.
+    #[test]
+    fn timeline_entries_are_checked_for_typos_not_judged_alone() {
+        let text = "[[timeline]]\nstep = 3\nset = { variant = \"denoising\" }\n[[timeline]]\nstep = 5\nset = { \"corrupt.level\" = 0.3 }\n";
+        Preset::parse("t.toml", text, &[]).unwrap();
+        let typo = "[[timeline]]\nstep = 5\nset = { \"corrupt.levl\" = 0.3 }\n";
+        let err = Preset::parse("t.toml", typo, &[]).unwrap_err().to_string();
+        assert!(
+            err.contains("step 5") && err.contains("levl") && err.contains("level"),
             "{err}"
         );
     }

@@ -425,23 +425,12 @@ impl Trainer {
         let shared_batches = self.slots.len() > 1;
         let slot = &mut self.slots[i];
         let mut changes = slot.changes.clone();
-        if key == "corrupt.kind" {
-            // A new kind starts from its own level unless one is set after it.
-            changes.retain(|(k, _)| k != "corrupt.level");
-        }
-        if key == "variant" {
-            // A new variant brings its own defaults: forget the changes it sets.
-            changes.retain(|(k, _)| {
-                !(k.starts_with("regularize") || k.starts_with("corrupt") || k == "model.tied")
-            });
-        }
         if key == "train.batch" || key == "train.epochs" {
             return Err(format!(
                 "{key} is shared by every model: set it in the preset and restart"
             ));
         }
-        changes.retain(|(k, _)| k != key);
-        changes.push((key.to_string(), value));
+        crate::preset::push_change(&mut changes, key, value);
         let config = self
             .preset
             .resolve_model(i, &changes)
