@@ -10,5 +10,6 @@ pub mod model;
 pub mod optim;
 pub mod preset;
 pub mod progress;
+pub mod settings;
 pub mod train;
 pub mod ui;

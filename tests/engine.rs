@@ -1,13 +1,13 @@
 //! Properties of the engine as a user meets them: denoising at q = 0 is
 //! vanilla, the analytic ‖J‖²_F is the Jacobian's, training is deterministic,
-//! commands land at the step they were sent for, and the linear autoencoder
-//! recovers PCA on the digits.
+//! and the linear autoencoder recovers PCA on the digits. (Changes, resets
+//! and replays: `steering.rs`.)
 
 use aelab::analysis::pca::{pca, principal_cosines, projection_error, train_linear_ae};
 use aelab::data;
 use aelab::model::{Activation, Arch, Loss, Objective, Params, Penalties};
 use aelab::preset::Preset;
-use aelab::train::{Command, Trainer};
+use aelab::train::Trainer;
 use ndarray::Array2;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -92,56 +92,6 @@ fn analytic_jacobian_norm_equals_the_finite_difference_jacobian() {
     }
 }
 
-#[test]
-fn a_command_is_applied_at_the_step_it_was_sent_for() {
-    let mut t = trainer("variant = \"denoising\"\n", &[]);
-    for _ in 0..5 {
-        t.step().unwrap();
-    }
-    let set = Command::Set {
-        model: None,
-        key: "corrupt.level".into(),
-        value: toml::Value::Float(0.5),
-    };
-    t.apply(set.clone());
-    assert_eq!(t.log().last(), Some(&(5, set)));
-    assert_eq!(t.configs()[0].corrupt.level, 0.5);
-    t.step().unwrap();
-    let snapshot = t.snapshot();
-    assert_eq!(snapshot.models[0].config.corrupt.level, 0.5);
-    // Every step's loss point is reported, none lost.
-    let steps: Vec<u64> = snapshot.models[0].losses.iter().map(|p| p.step).collect();
-    assert_eq!(steps, (0..6).collect::<Vec<_>>());
-}
-
-#[test]
-fn a_timeline_entry_applies_at_exactly_its_step_and_replays_bit_for_bit() {
-    let text = "variant = \"denoising\"\n[[timeline]]\nstep = 3\nset = { \"corrupt.level\" = 0.6, \"train.lr\" = 0.002 }\n";
-    let run = || {
-        let mut t = trainer(text, &[]);
-        let mut levels = Vec::new();
-        for _ in 0..6 {
-            t.step().unwrap();
-            levels.push(t.configs()[0].corrupt.level);
-        }
-        (levels, t.snapshot().models[0].losses.clone())
-    };
-    let (levels, losses) = run();
-    assert_eq!(levels, [0.25, 0.25, 0.25, 0.6, 0.6, 0.6]);
-    assert_eq!(run().1, losses);
-}
-
-#[test]
-fn a_reset_starts_a_new_run_from_the_same_initial_weights() {
-    let mut t = trainer("", &[]);
-    let first = t.params(0).clone();
-    t.step().unwrap();
-    assert_ne!(t.params(0), &first);
-    t.apply(Command::Reset);
-    assert_eq!(t.params(0), &first);
-    assert_eq!((t.run_id(), t.step_count()), (1, 0));
-}
-
 /// The lecture's result on the 8x8 digits with k = 10: the linear autoencoder's
 /// error is within 2% of PCA's and its decoder spans the principal subspace.
 #[test]
@@ -169,48 +119,6 @@ fn linear_autoencoder_recovers_pca_on_the_digits() {
     assert!(cosines.iter().all(|&c| c >= 0.98), "{cosines:?}");
 }
 
-/// Changes made live, saved as a timeline (`R` in the lab), replay the run
-/// bit for bit.
-#[test]
-fn a_recorded_timeline_replays_the_live_run_exactly() {
-    let text = "variant = \"vanilla\"\n[[compare]]\nlabel = \"dae\"\nvariant = \"denoising\"\n";
-    let mut live = trainer(text, &[]);
-    let set = |model, key: &str, value| Command::Set {
-        model,
-        key: key.into(),
-        value,
-    };
-    for step in 0..12 {
-        match step {
-            3 => live.apply(set(Some(1), "corrupt.level", toml::Value::Float(0.5))),
-            5 => live.apply(set(None, "train.lr", toml::Value::Float(0.003))),
-            8 => live.apply(set(
-                Some(0),
-                "variant",
-                toml::Value::String("sparse".into()),
-            )),
-            _ => {}
-        }
-        live.step().unwrap();
-    }
-    let labels: Vec<String> = live.configs().iter().map(|c| c.label.clone()).collect();
-    let full = format!("{text}\n[data]\nsource = \"mnist\"\nlimit = 600\nvalidation = 0.2\n");
-    let saved = aelab::train::timeline::recorded(&full, &[], live.log(), &labels);
-    let preset = Preset::parse("saved.toml", &saved, &[]).unwrap();
-    let (train, val) = data::load(&preset.data)
-        .unwrap()
-        .split(preset.data.validation, preset.seed);
-    let mut replay = Trainer::new(preset, train, val).unwrap();
-    for _ in 0..12 {
-        replay.step().unwrap();
-    }
-    let (a, b) = (live.snapshot(), replay.snapshot());
-    for (x, y) in a.models.iter().zip(&b.models) {
-        assert_eq!(x.losses, y.losses);
-        assert_eq!(x.config, y.config);
-    }
-}
-
 /// The contractive autoencoder's point on the toy curve: against the same
 /// model without the penalty, the encoder becomes far less sensitive across
 /// the curve, and relatively more sensitive along it than across.
@@ -235,53 +143,4 @@ fn contractive_codes_are_insensitive_across_the_toy_curve() {
         "{last:?}"
     );
     assert!(ratio(contractive) > ratio(vanilla), "{last:?}");
-}
-
-/// A model that diverges is put back where it was, with a fresh optimiser;
-/// the others keep their place in the shared batches; a lower learning rate
-/// and a reset (the weights before the blow-up may be huge already) go on.
-#[test]
-fn a_divergence_pauses_keeps_the_weights_finite_and_can_be_resumed() {
-    let text = "variant = \"vanilla\"\n[model]\nencoder = \"relu\"\ndecoder = \"linear\"\n[train]\noptimizer = \"sgd\"\nlr = 0.01\n[[compare]]\nlabel = \"wild\"\ntrain = { lr = 1e6 }\n";
-    let mut t = trainer(text, &[]);
-    let err = (0..20)
-        .find_map(|_| t.step().err())
-        .expect("lr = 1e6 diverges");
-    assert_eq!(err.label, "wild");
-    assert!(!t.running());
-    assert!(t.params(1).theta.iter().all(|v| v.is_finite()));
-    let step = t.step_count();
-    assert_eq!(step, err.step + 1, "the batch was taken by every model");
-    t.apply(Command::Set {
-        model: Some(1),
-        key: "train.lr".into(),
-        value: toml::Value::Float(1e-3),
-    });
-    t.apply(Command::Reset);
-    for _ in 0..5 {
-        t.step().unwrap();
-    }
-    assert_eq!(t.step_count(), 5);
-}
-
-#[test]
-fn shared_batch_settings_cannot_change_per_model_at_runtime() {
-    let mut t = trainer("[[compare]]\nvariant = \"denoising\"\n", &[]);
-    t.apply(Command::Set {
-        model: Some(1),
-        key: "train.optimizer".into(),
-        value: toml::Value::String("lbfgs".into()),
-    });
-    assert_eq!(t.configs()[1].optimizer, aelab::optim::OptimizerKind::Adam);
-    t.apply(Command::Set {
-        model: Some(0),
-        key: "train.batch".into(),
-        value: toml::Value::Integer(7),
-    });
-    assert!(
-        t.snapshot()
-            .message
-            .unwrap()
-            .contains("shared by every model")
-    );
 }

@@ -150,7 +150,7 @@ proptest! {
         if help {
             a.update(Action::ToggleHelp);
         }
-        a.set_viewport(w, h);
+        aelab::ui::frame::fit(&mut a, w, h);
         render_buffer(&a, w, h);
     }
 }

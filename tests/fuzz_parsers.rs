@@ -6,18 +6,13 @@
 use aelab::data::parsers::{LabelColumn, parse_csv, parse_idx_images, parse_idx_labels, parse_npy};
 use aelab::preset::Preset;
 use proptest::prelude::*;
+
+mod common;
 use std::path::Path;
 
 /// Few enough cases that the suite stays fast; override with PROPTEST_CASES.
 fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(256),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
+    common::proptest_config(256)
 }
 
 /// Up to 8 byte overwrites and an optional cut, positions taken modulo the length.

@@ -1,12 +1,12 @@
 //! Keys reach their actions and commands, the help lists every binding, and
 //! snapshots are absorbed as the design says (stale runs dropped, every loss point kept).
 
-use aelab::model::CorruptionKind;
+use aelab::model::{CorruptionKind, Variant};
+use aelab::settings::{Change, Event};
 use aelab::train::Command;
 use aelab::ui::keys::{KEYMAP, label, lookup};
 use aelab::ui::{Action, App, ColorDepth, DrawMode, UiOptions, fixture, render_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use toml::Value;
 
 fn app() -> App {
     let mut app = App::new(UiOptions {
@@ -30,34 +30,30 @@ fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
     )
 }
 
-fn set(model: usize, key: &str, value: Value) -> Command {
-    Command::Set {
+fn set(model: usize, change: Change) -> Command {
+    Command::Event(Event::Change {
         model: Some(model),
-        key: key.into(),
-        value,
-    }
+        change,
+    })
 }
 
 /// What each action asks of the trainer, from the fixture (model 0: vanilla,
 /// no corruption, lr 1e-3, running).
 fn expected_commands(action: Action) -> Vec<Command> {
-    let s = |v: &str| Value::String(v.into());
     match action {
         Action::TogglePause => vec![Command::SetRunning(false)],
-        Action::StepOnce => vec![Command::SetRunning(false), Command::StepOnce],
-        Action::NextVariant => vec![set(0, "variant", s("denoising"))],
-        Action::PrevVariant => vec![set(0, "variant", s("k-sparse"))],
+        Action::StepOnce => vec![Command::StepOnce],
+        Action::NextVariant => vec![set(0, Change::Variant(Variant::Denoising))],
+        Action::PrevVariant => vec![set(0, Change::Variant(Variant::KSparse))],
         Action::CorruptionUp => vec![
-            set(0, "corrupt.kind", s("mask")),
-            set(0, "corrupt.level", Value::Float(0.05)),
+            set(0, Change::CorruptKind(CorruptionKind::Mask)),
+            set(0, Change::CorruptLevel(0.05)),
         ],
-        Action::NextCorruptionKind => vec![
-            set(0, "corrupt.kind", s("mask")),
-            set(0, "corrupt.level", Value::Float(0.25)),
-        ],
-        Action::LrDown => vec![set(0, "train.lr", Value::Float(5e-4))],
-        Action::LrUp => vec![set(0, "train.lr", Value::Float(2e-3))],
-        Action::Reset => vec![Command::Reset],
+        Action::NextCorruptionKind => vec![set(0, Change::CorruptKind(CorruptionKind::Mask))],
+        Action::LrDown => vec![set(0, Change::Lr(5e-4))],
+        Action::LrUp => vec![set(0, Change::Lr(2e-3))],
+        // The seed is drawn afresh: checked apart.
+        Action::Reset => vec![],
         Action::Probe => vec![Command::Probe],
         Action::SaveCheckpoint => vec![Command::SaveCheckpoint(
             "aelab-checkpoint-step10.json".into(),
@@ -73,12 +69,15 @@ fn every_keymap_row_reaches_its_action_and_command() {
         let event = press(b.key, b.modifiers);
         assert_eq!(lookup(&event), Some(b.action), "{}", label(b));
         let mut a = app();
-        assert_eq!(
-            a.handle_key(event),
-            expected_commands(b.action),
-            "{}",
-            label(b)
-        );
+        let commands = a.handle_key(event);
+        if b.action == Action::Reset {
+            assert!(
+                matches!(commands[..], [Command::Event(Event::Reset { .. })]),
+                "{commands:?}"
+            );
+        } else {
+            assert_eq!(commands, expected_commands(b.action), "{}", label(b));
+        }
         assert!(!a.message().is_empty());
     }
 }
@@ -91,7 +90,7 @@ fn view_keys_change_what_is_shown() {
     assert_eq!(a.draw_mode(), DrawMode::Braille);
     key(&mut a, 'l');
     assert!(a.log_scale());
-    a.set_viewport(120, 40);
+    aelab::ui::frame::fit(&mut a, 120, 40);
     key(&mut a, 'n');
     assert!(
         a.cursor() > 0,
@@ -105,10 +104,7 @@ fn view_keys_change_what_is_shown() {
     assert_eq!(a.focus(), 1);
     assert_eq!(a.message(), "focus on model dae");
     // The focused model is the one steered: dae masks at 0.25, so + gives 0.30.
-    assert_eq!(
-        key(&mut a, '+'),
-        vec![set(1, "corrupt.level", Value::Float(0.3))]
-    );
+    assert_eq!(key(&mut a, '+'), vec![set(1, Change::CorruptLevel(0.3))]);
     key(&mut a, '?');
     assert!(a.help_visible());
     a.handle_key(press(KeyCode::Esc, KeyModifiers::NONE));
@@ -124,7 +120,7 @@ fn corruption_levels_clamp_for_q_but_not_for_sigma() {
     for _ in 0..30 {
         a.update(Action::CorruptionUp);
     }
-    let config = |a: &App| a.snapshot().unwrap().models[1].config.corrupt;
+    let config = |a: &App| a.config(1).unwrap().corrupt;
     assert_eq!(config(&a).level, 1.0);
     a.update(Action::NextCorruptionKind); // mask → gaussian
     assert_eq!(config(&a).kind, CorruptionKind::Gaussian);
@@ -165,7 +161,10 @@ fn release_and_repeat_events_do_nothing() {
 fn snapshots_of_a_run_before_the_reset_are_dropped() {
     let mut a = app();
     assert_eq!(a.run_id(), 0);
-    assert_eq!(a.update(Action::Reset), vec![Command::Reset]);
+    assert!(matches!(
+        a.update(Action::Reset)[..],
+        [Command::Event(Event::Reset { .. })]
+    ));
     assert_eq!(a.run_id(), 1);
     a.absorb(fixture::snapshot(0, 10..20));
     assert_eq!(
@@ -196,4 +195,27 @@ fn every_loss_point_of_queued_snapshots_is_kept() {
         assert_eq!(series.jacobian.seen(), 4, "one ‖J‖ point per snapshot");
     }
     assert_eq!(a.snapshot().unwrap().step, 40, "pictures: the newest wins");
+}
+
+/// After `v` the panes name the model's new variant; the objective's best
+/// and the curve's scale start afresh where J changed, and the curve marks it.
+#[test]
+fn labels_follow_the_model_and_a_new_objective_starts_a_new_best() {
+    let mut a = app();
+    a.update(Action::NextVariant);
+    let text = render_text(&a, 120, 40);
+    assert!(text.contains("loss vanilla: denoising"), "{text}");
+    let mut s = fixture::snapshot(0, 10..20);
+    for p in &mut s.models[0].losses {
+        if p.step >= 15 {
+            p.version = 1;
+            p.total += 100.0;
+        }
+    }
+    a.absorb(s);
+    let series = a.series(0).unwrap();
+    assert_eq!(series.changes, vec![15]);
+    assert!(series.best.unwrap() > 100.0, "the best is of the new J");
+    let text = render_text(&a, 120, 40);
+    assert!(text.contains('▾'), "{text}");
 }

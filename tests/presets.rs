@@ -200,3 +200,29 @@ fn data_flag_trains_any_preset_on_a_file_whose_format_it_infers() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/file.npy"));
 }
+
+/// A bad value given with `--set` is blamed on the `--set` item, whatever
+/// level of the file the key lives at: the preset's own line is fine.
+#[test]
+fn set_errors_name_the_set_item_for_every_key() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/vanilla.toml");
+    for item in [
+        "data.validation=1.0",
+        "train.batch=0",
+        "eval.corrupt.level=2",
+        "corrupt.kind=mask",
+        "model.hidden=0",
+        "train.lr=-1",
+    ] {
+        let sets = [item.to_string()];
+        let message = match Preset::load(&path, &sets) {
+            Err(e) => e.to_string(),
+            Ok(_) if item == "corrupt.kind=mask" => continue, // a valid change
+            Ok(_) => panic!("{item} was accepted"),
+        };
+        assert!(
+            message.starts_with(&format!("--set {item}")),
+            "{item}: {message}"
+        );
+    }
+}

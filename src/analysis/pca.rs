@@ -63,6 +63,23 @@ pub fn pca(x: &Array2<f64>, k: usize) -> Result<Pca, PcaError> {
     })
 }
 
+/// Each row of `h` (k × units, e.g. codes) projected on its first two
+/// principal components, centred; empty when there are fewer than 2 units or rows.
+pub fn principal_plane(h: &Array2<f32>) -> Vec<(f64, f64)> {
+    let x: Array2<f64> = h.mapv(f64::from);
+    let Some(mean) = x.mean_axis(ndarray::Axis(0)) else {
+        return Vec::new();
+    };
+    let centred = &x - &mean;
+    match pca(&centred, 2.min(x.ncols()).min(x.nrows())) {
+        Ok(p) if p.components.ncols() == 2 => {
+            let z = centred.dot(&p.components);
+            z.rows().into_iter().map(|r| (r[0], r[1])).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Σ_i ‖x_i − P x_i‖² for the projection P onto orthonormal `basis` (inputs × k).
 pub fn projection_error(x: &Array2<f64>, basis: &Array2<f64>) -> f64 {
     let coded = x.dot(basis);

@@ -30,16 +30,15 @@ pub fn run(
     let preset = load_preset(preset, sets)?;
     let (train, val) = load_data(&preset)?;
     let mut trainer = Trainer::new(preset, train, val)?;
-    for _ in 0..steps {
-        trainer.step()?;
-    }
+    // A recorded session with resets shows its last run: step on until that run reaches `steps`.
+    trainer.advance_to(steps)?;
     // Text keeps no colours, so draw as a colourless terminal would: braille, or ASCII.
     let mut app = App::new(UiOptions {
         ascii,
         colors: ColorDepth::None,
     });
     app.absorb(trainer.snapshot());
-    app.set_viewport(width, height);
+    ui::frame::fit(&mut app, width, height);
     let text = ui::render_text(&app, width, height);
     match out {
         Some(path) => std::fs::write(path, &text)

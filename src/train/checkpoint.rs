@@ -5,6 +5,38 @@ use crate::model::{Arch, Params};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+/// A checkpoint that cannot be written or read back into this preset's models.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckpointError {
+    #[error("{file}: cannot write: {error}")]
+    Write { file: String, error: std::io::Error },
+    #[error("{file}: cannot read: {error}")]
+    Read { file: String, error: std::io::Error },
+    #[error("{file}: not an aelab checkpoint: {error}")]
+    Format {
+        file: String,
+        error: serde_json::Error,
+    },
+    #[error("{file}: no model labelled \"{label}\" (it has {labels:?})")]
+    NoModel {
+        file: String,
+        label: String,
+        labels: Vec<String>,
+    },
+    #[error("{file}: model \"{label}\" is {found}, but the preset's is {expected}")]
+    Shape {
+        file: String,
+        label: String,
+        found: String,
+        expected: String,
+    },
+}
+
+/// "784→64 (tied: false)".
+fn shape(a: Arch) -> String {
+    format!("{}→{} (tied: {})", a.inputs, a.hidden, a.tied)
+}
+
 #[derive(Serialize, Deserialize)]
 struct ModelWeights {
     label: String,
@@ -28,7 +60,7 @@ pub fn save(
     preset: &str,
     step: u64,
     models: &[(String, &Params<f32>)],
-) -> Result<(), String> {
+) -> Result<(), CheckpointError> {
     let checkpoint = Checkpoint {
         preset: preset.to_string(),
         step,
@@ -43,33 +75,47 @@ pub fn save(
             })
             .collect(),
     };
-    let text = serde_json::to_string(&checkpoint).map_err(|e| e.to_string())?;
-    std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+    let file = path.display().to_string();
+    let text = serde_json::to_string(&checkpoint).map_err(|error| CheckpointError::Format {
+        file: file.clone(),
+        error,
+    })?;
+    std::fs::write(path, text).map_err(|error| CheckpointError::Write { file, error })
 }
 
 /// The weights of the model labelled `label` in the checkpoint at `path`,
 /// which must have the shape `arch`.
-pub fn load(path: &Path, label: &str, arch: Arch) -> Result<Params<f32>, String> {
-    let file = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{file}: cannot read: {e}"))?;
+pub fn load(path: &Path, label: &str, arch: Arch) -> Result<Params<f32>, CheckpointError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|error| CheckpointError::Read {
+        file: file.clone(),
+        error,
+    })?;
     let checkpoint: Checkpoint =
-        serde_json::from_str(&text).map_err(|e| format!("{file}: not an aelab checkpoint: {e}"))?;
-    let labels: Vec<&str> = checkpoint.models.iter().map(|m| m.label.as_str()).collect();
-    let m = checkpoint
-        .models
-        .iter()
-        .find(|m| m.label == label)
-        .ok_or_else(|| format!("{file}: no model labelled \"{label}\" (it has {labels:?})"))?;
+        serde_json::from_str(&text).map_err(|error| CheckpointError::Format {
+            file: file.clone(),
+            error,
+        })?;
+    let labels: Vec<String> = checkpoint.models.iter().map(|m| m.label.clone()).collect();
+    let Some(m) = checkpoint.models.iter().find(|m| m.label == label) else {
+        return Err(CheckpointError::NoModel {
+            file,
+            label: label.into(),
+            labels,
+        });
+    };
     let found = Arch {
         inputs: m.inputs,
         hidden: m.hidden,
         tied: m.tied,
     };
     if found != arch || m.theta.len() != arch.len() {
-        return Err(format!(
-            "{file}: model \"{label}\" is {}→{} (tied: {}), but the preset's is {}→{} (tied: {})",
-            m.inputs, m.hidden, m.tied, arch.inputs, arch.hidden, arch.tied
-        ));
+        return Err(CheckpointError::Shape {
+            file,
+            label: label.into(),
+            found: shape(found),
+            expected: shape(arch),
+        });
     }
     Ok(Params {
         arch,
@@ -96,9 +142,12 @@ mod tests {
             std::env::temp_dir().join(format!("aelab-checkpoint-test-{}.json", std::process::id()));
         save(&path, "t.toml", 7, &[("dae".into(), &params)]).unwrap();
         assert_eq!(load(&path, "dae", arch).unwrap(), params);
-        let err = load(&path, "dae", Arch { hidden: 4, ..arch }).unwrap_err();
+        let err = load(&path, "dae", Arch { hidden: 4, ..arch })
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("3→2") && err.contains("3→4"), "{err}");
-        assert!(load(&path, "nope", arch).unwrap_err().contains("\"dae\""));
+        let err = load(&path, "nope", arch).unwrap_err().to_string();
+        assert!(err.contains("\"dae\""), "{err}");
         std::fs::remove_file(path).ok();
     }
 }

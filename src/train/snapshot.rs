@@ -2,7 +2,7 @@
 //! snapshot (none is lost), and the newest pictures (the newest wins).
 
 use crate::analysis::probe::ProbeReport;
-use crate::preset::ModelConfig;
+use crate::settings::{Context, ModelConfig};
 use ndarray::Array2;
 use std::sync::Arc;
 
@@ -10,6 +10,13 @@ use std::sync::Arc;
 pub struct Snapshot {
     /// Bumped by every reset; the UI drops snapshots of an older run.
     pub run_id: u64,
+    /// The seed of this run's initial weights, noise and batch order.
+    pub seed: u64,
+    /// How many commands from the UI the trainer has applied: the UI's
+    /// changes beyond this count are still on their way.
+    pub commands_applied: u64,
+    /// The facts of the run that changes are judged against.
+    pub context: Context,
     /// Steps taken (minibatch updates, or L-BFGS iterations).
     pub step: u64,
     /// Completed epochs.
@@ -44,6 +51,8 @@ pub enum ProbeState {
 pub struct Codes {
     /// k × hidden.
     pub h: Array2<f32>,
+    /// Each sample's codes on their first two principal components.
+    pub pca: Vec<(f64, f64)>,
     pub labels: Option<Vec<u8>>,
 }
 
@@ -51,6 +60,8 @@ pub struct Codes {
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct LossPoint {
     pub step: u64,
+    /// The model's objective version: it changes when a change alters J.
+    pub version: u32,
     /// The whole objective J.
     pub total: f32,
     /// (1/m) Σ L(x, x̂).
@@ -74,6 +85,8 @@ pub struct Recon {
 pub struct ModelView {
     /// The settings the model runs with now (variant, corruption, lr, …).
     pub config: ModelConfig,
+    /// Bumped whenever a change alters the objective J.
+    pub version: u32,
     /// Every step since the previous snapshot, oldest first.
     pub losses: Vec<LossPoint>,
     /// ρ̂_j: each hidden unit's mean activation on the last batch (in (0, 1) for tanh).

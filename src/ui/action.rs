@@ -20,7 +20,7 @@ pub enum Action {
     LrDown,
     /// Double the focused model's learning rate.
     LrUp,
-    /// Re-initialise the weights and start a new run.
+    /// Start a new run: new initial weights from a newly drawn seed, settings kept.
     Reset,
     /// Cycle how filters are drawn: half-blocks, braille, ASCII.
     NextDrawMode,
@@ -54,7 +54,7 @@ pub enum Action {
     SaveCheckpoint,
     /// Save the frame on screen as a text file.
     Screenshot,
-    /// Save the preset with the changes made so far as a replayable timeline.
+    /// Save the preset with every change and reset of the session: a file that replays it.
     RecordTimeline,
     /// Show or hide the key help.
     ToggleHelp,

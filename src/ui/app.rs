@@ -6,8 +6,10 @@ use super::history::History;
 use super::keys;
 use super::options::{ColorDepth, UiOptions};
 use super::steer::steer;
+use crate::settings::{Event, ModelConfig, rules};
 use crate::train::{Command, LossPoint, Snapshot};
 use crossterm::event::KeyEvent;
+use std::collections::VecDeque;
 
 /// How filters and reconstructions are drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,8 +39,27 @@ pub struct ModelSeries {
     pub loss: History<LossPoint>,
     /// (step, mean ‖J‖²_F), one per snapshot.
     pub jacobian: History<(u64, f32)>,
-    /// The smallest objective seen in this run.
+    /// The smallest objective seen since the objective last changed.
     pub best: Option<f32>,
+    /// The objective version of the newest point.
+    pub version: u32,
+    /// The steps where the objective changed (a variant, a penalty, …):
+    /// the loss curve marks them and scales to what came after the last.
+    pub changes: Vec<u64>,
+}
+
+impl ModelSeries {
+    fn push(&mut self, point: LossPoint) {
+        if point.version != self.version {
+            self.version = point.version;
+            self.best = None;
+            self.changes.push(point.step);
+        }
+        self.loss.push(point);
+        if self.best.is_none_or(|b| point.total < b) {
+            self.best = Some(point.total);
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -46,8 +67,15 @@ pub struct App {
     options: UiOptions,
     /// The run the UI expects; snapshots of older runs are dropped.
     run_id: u64,
-    /// The newest snapshot: its pictures and settings are what the panes show.
+    /// The newest snapshot: its pictures are what the panes show.
     snapshot: Option<Snapshot>,
+    /// Commands sent to the trainer so far, and those it has not yet applied
+    /// (numbered by that count): their changes are shown ahead of time.
+    sent: u64,
+    pending: VecDeque<(u64, Command)>,
+    /// Each model's settings as they will be once every pending change is
+    /// made: what the panes name and the next key builds on.
+    shown: Vec<ModelConfig>,
     series: Vec<ModelSeries>,
     focus: usize,
     draw_mode: DrawMode,
@@ -57,7 +85,6 @@ pub struct App {
     grid: (usize, usize),
     log_scale: bool,
     help: bool,
-    running: bool,
     message: String,
     quit: bool,
     /// The code-space scatter is shown in place of the filters.
@@ -82,6 +109,9 @@ impl App {
             options,
             run_id: 0,
             snapshot: None,
+            sent: 0,
+            pending: VecDeque::new(),
+            shown: Vec::new(),
             series: Vec::new(),
             focus: 0,
             draw_mode: DrawMode::HalfBlocks,
@@ -89,7 +119,6 @@ impl App {
             grid: (8, 2),
             log_scale: false,
             help: false,
-            running: true,
             message: "press ? for help".into(),
             quit: false,
             codes_shown: false,
@@ -102,6 +131,13 @@ impl App {
 
     /// Takes in a snapshot: every loss point is kept, pictures are replaced.
     pub fn absorb(&mut self, snapshot: Snapshot) {
+        while self
+            .pending
+            .front()
+            .is_some_and(|(n, _)| *n <= snapshot.commands_applied)
+        {
+            self.pending.pop_front();
+        }
         if snapshot.run_id < self.run_id {
             return; // from before a reset
         }
@@ -113,52 +149,75 @@ impl App {
             .resize_with(snapshot.models.len(), ModelSeries::default);
         for (series, model) in self.series.iter_mut().zip(&snapshot.models) {
             for point in &model.losses {
-                series.loss.push(*point);
-                if series.best.is_none_or(|b| point.total < b) {
-                    series.best = Some(point.total);
-                }
+                series.push(*point);
             }
             series.jacobian.push((snapshot.step, model.jacobian_fro2));
         }
-        self.running = snapshot.running;
         if let Some(message) = &snapshot.message {
             // The trainer's word wins: a refused change or a divergence.
             self.message = message.clone();
         }
         self.focus = self.focus.min(snapshot.models.len().saturating_sub(1));
         self.snapshot = Some(snapshot);
+        self.refresh_shown();
+    }
+
+    /// The settings shown: the snapshot's, with the pending changes made.
+    fn refresh_shown(&mut self) {
+        let Some(s) = &self.snapshot else { return };
+        let configs: Vec<ModelConfig> = s.models.iter().map(|m| m.config.clone()).collect();
+        let events = self.pending.iter().filter_map(|(_, c)| match c {
+            Command::Event(e) => Some(e),
+            _ => None,
+        });
+        self.shown = rules::fold(&configs, events, &s.context);
+    }
+
+    /// Model `i`'s settings as the user should see them.
+    pub fn config(&self, i: usize) -> Option<&ModelConfig> {
+        self.shown.get(i)
+    }
+
+    /// Applies one action; returns what the trainer must be told (and keeps
+    /// it as pending until a snapshot says it was applied).
+    pub fn update(&mut self, action: Action) -> Vec<Command> {
+        let commands = self.decide(action);
+        for c in &commands {
+            self.sent += 1;
+            self.pending.push_back((self.sent, c.clone()));
+        }
+        if !commands.is_empty() {
+            self.refresh_shown();
+        }
+        commands
     }
 
     pub fn handle_key(&mut self, event: KeyEvent) -> Vec<Command> {
         keys::lookup(&event).map_or_else(Vec::new, |a| self.update(a))
     }
 
-    /// Applies one action; returns what the trainer must be told.
-    pub fn update(&mut self, action: Action) -> Vec<Command> {
-        let ascii = self.options.ascii;
+    fn decide(&mut self, action: Action) -> Vec<Command> {
         let focus = self.focus;
-        if let Some(config) = self
-            .snapshot
-            .as_mut()
-            .and_then(|s| s.models.get_mut(focus))
-            .map(|m| &mut m.config)
-            && let Some((commands, message)) = steer(action, focus, config, ascii)
+        if let (Some(config), Some(s)) = (self.shown.get(focus), &self.snapshot)
+            && let Some((changes, message)) = steer(action, config, &s.context, self.options.ascii)
         {
             self.message = message;
-            return commands;
+            let event = |change| {
+                Command::Event(Event::Change {
+                    model: Some(focus),
+                    change,
+                })
+            };
+            return changes.into_iter().map(event).collect();
         }
         let mut commands = Vec::new();
         self.message = match action {
             Action::TogglePause => {
-                self.running = !self.running;
-                commands.push(Command::SetRunning(self.running));
-                if self.running { "running" } else { "paused" }.into()
+                let running = !self.running();
+                commands.push(Command::SetRunning(running));
+                if running { "running" } else { "paused" }.into()
             }
             Action::StepOnce => {
-                if self.running {
-                    self.running = false;
-                    commands.push(Command::SetRunning(false));
-                }
                 commands.push(Command::StepOnce);
                 "one step (paused)".into()
             }
@@ -167,8 +226,9 @@ impl App {
                 self.series
                     .iter_mut()
                     .for_each(|s| *s = ModelSeries::default());
-                commands.push(Command::Reset);
-                format!("reset: weights re-initialised, run {}", self.run_id)
+                let seed = new_seed();
+                commands.push(Command::Event(Event::Reset { seed }));
+                format!("reset: run {}, new weights from seed {seed}", self.run_id)
             }
             Action::NextDrawMode => {
                 let modes = self.draw_modes();
@@ -304,8 +364,8 @@ impl App {
     }
 
     fn model_label(&self, i: usize) -> String {
-        let model = self.snapshot.as_ref().and_then(|s| s.models.get(i));
-        model.map_or_else(|| i.to_string(), |m| m.config.label.clone())
+        self.config(i)
+            .map_or_else(|| i.to_string(), |c| c.label.clone())
     }
 
     /// The drawing modes this terminal can show, in `m` order.
@@ -319,12 +379,10 @@ impl App {
         }
     }
 
-    /// Tells the app the terminal size, so paging and Up/Down match the filter grid drawn.
-    pub fn set_viewport(&mut self, width: u16, height: u16) {
-        let area = ratatui::layout::Rect::new(0, 0, width, height);
-        if let Some(grid) = super::layout::filter_grid(self, area) {
-            self.grid = (grid.0.max(1), grid.1.max(1));
-        }
+    /// Tells the app the filter grid drawn (columns, rows), so paging and
+    /// Up/Down match it.
+    pub fn set_grid(&mut self, (columns, rows): (usize, usize)) {
+        self.grid = (columns.max(1), rows.max(1));
     }
 
     /// Puts a note on the message line (e.g. that the trainer stopped).
@@ -359,8 +417,14 @@ impl App {
     pub fn help_visible(&self) -> bool {
         self.help
     }
+    /// Whether training runs, once the pending pause/step commands are applied.
     pub fn running(&self) -> bool {
-        self.running
+        let pending = self.pending.iter().rev().find_map(|(_, c)| match c {
+            Command::SetRunning(on) => Some(*on),
+            Command::StepOnce => Some(false),
+            _ => None,
+        });
+        pending.unwrap_or_else(|| self.snapshot.as_ref().is_some_and(|s| s.running))
     }
     pub fn message(&self) -> &str {
         &self.message
@@ -368,4 +432,17 @@ impl App {
     pub fn should_quit(&self) -> bool {
         self.quit
     }
+}
+
+/// A seed for `r`'s new weights: short enough to read off the screen and
+/// type into a preset, drawn from the process's random hasher keys.
+fn new_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    1 + h.finish() % 99_999
 }

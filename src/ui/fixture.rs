@@ -2,9 +2,10 @@
 //! vanilla and denoising, on 28×28 images. For the frame and key tests and
 //! for a demo frame without a trainer.
 
+use crate::analysis::pca::principal_plane;
 use crate::model::{Activation, Corruption, CorruptionKind, Loss, Penalties, Sparsity, Variant};
 use crate::optim::OptimizerKind;
-use crate::preset::ModelConfig;
+use crate::settings::{Context, ModelConfig};
 use crate::train::{Codes, LossPoint, ModelView, ProbeState, Recon, Snapshot};
 use ndarray::Array2;
 use std::f32::consts::PI;
@@ -19,6 +20,12 @@ pub fn snapshot(run_id: u64, steps: Range<u64>) -> Snapshot {
     let step = steps.end;
     Snapshot {
         run_id,
+        seed: 42,
+        commands_applied: 0,
+        context: Context {
+            shared_batches: true,
+            targets_in_unit_interval: true,
+        },
         step,
         epoch: (step / 100) as usize,
         samples_per_s: 12_345.0,
@@ -83,6 +90,7 @@ fn loss(index: usize, step: u64) -> LossPoint {
     };
     LossPoint {
         step,
+        version: 0,
         total: recon + weight_decay + sparsity,
         recon,
         weight_decay,
@@ -153,6 +161,7 @@ pub fn model(index: usize, steps: Range<u64>) -> ModelView {
     let filters = Array2::from_shape_fn((HIDDEN, SHAPE.0 * SHAPE.1), |(j, i)| rows[j][i]);
     ModelView {
         config: config(index),
+        version: 0,
         losses: steps.map(|s| loss(index, s)).collect(),
         rho_hat: (0..HIDDEN).map(|j| 0.02 + scale * spread(j)).collect(),
         jacobian_fro2: jacobian_units.iter().sum(),
@@ -177,6 +186,7 @@ fn codes(index: usize) -> Codes {
         0.5 + 0.4 * v + wobble
     });
     Codes {
+        pca: principal_plane(&h),
         h,
         labels: Some((0..200).map(|i| (i % 10) as u8).collect()),
     }

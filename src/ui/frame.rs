@@ -2,15 +2,30 @@
 //! (for `aelab render`, screenshots and the snapshot tests).
 
 use super::app::App;
-use super::layout;
+use super::layout::{self, Panes};
 use super::panes::{codes, filters, help, jacobian, loss, message, recon, rho_hat, status};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-/// Draws the lab into `area` of `buf`; what `run` hands to `terminal.draw`.
+/// Lays the panes out for a `width` × `height` terminal and tells the app
+/// the filter grid it will show (for paging); computed once a frame.
+pub fn fit(app: &mut App, width: u16, height: u16) -> Panes {
+    let panes = layout::compute(app, Rect::new(0, 0, width, height));
+    if let Some(grid) = layout::filter_grid(app, &panes) {
+        app.set_grid(grid);
+    }
+    panes
+}
+
+/// Draws the lab into `area` of `buf`, laid out anew.
 pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     let area = area.intersection(buf.area);
-    let panes = layout::compute(app, area);
+    draw_panes(app, &layout::compute(app, area), area, buf);
+}
+
+/// Draws the lab laid out as `panes` into `area` of `buf`; what `run` hands to `terminal.draw`.
+pub fn draw_panes(app: &App, panes: &Panes, area: Rect, buf: &mut Buffer) {
+    let area = area.intersection(buf.area);
     status::render(app, panes.status, buf);
     for c in &panes.columns {
         // Collapsed panes have empty Rects: skip them rather than draw a lone border.

@@ -128,9 +128,8 @@ fn column(model: usize, area: Rect) -> Column {
     }
 }
 
-/// The filter grid (columns, rows) the focused model's column shows in `area`.
-pub fn filter_grid(app: &App, area: Rect) -> Option<(usize, usize)> {
-    let panes = compute(app, area);
+/// The filter grid (columns, rows) the focused model's column shows.
+pub fn filter_grid(app: &App, panes: &Panes) -> Option<(usize, usize)> {
     let column = panes.columns.iter().find(|c| c.model == app.focus())?;
     let shape = app.snapshot()?.image_shape;
     Some(filters::grid(

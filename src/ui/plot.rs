@@ -68,6 +68,38 @@ fn columns(
     out
 }
 
+/// Marks the columns where points `at` (indices into `n` points) fall, after
+/// the curves are drawn: a `▾` on the top row and a dotted line through the
+/// cells the curves left empty. Where the objective changed.
+pub fn mark_columns(
+    buf: &mut Buffer,
+    area: Rect,
+    at: &[usize],
+    n: usize,
+    style: Style,
+    ascii: bool,
+) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() || n == 0 {
+        return;
+    }
+    let w = area.width as usize;
+    for &i in at {
+        // The same column `columns` puts point i in.
+        let x = area.x + ((i * w) / n).min(w - 1) as u16;
+        for y in area.top()..area.bottom() {
+            let cell = &mut buf[(x, y)];
+            if y == area.top() {
+                cell.set_symbol(if ascii { "v" } else { "▾" })
+                    .set_style(style);
+            } else if cell.symbol() == " " {
+                cell.set_symbol(if ascii { ":" } else { "┊" })
+                    .set_style(style);
+            }
+        }
+    }
+}
+
 /// Draws the curves into `area` over the value range `range`; later curves are drawn on top.
 pub fn draw(buf: &mut Buffer, area: Rect, curves: &[Curve], range: (f64, f64), ascii: bool) {
     let area = area.intersection(buf.area);

@@ -41,9 +41,9 @@ pub fn run(
         if dirty && Instant::now() >= next_frame {
             // The filter grid depends on the size and on the models reported so far.
             let size = terminal.size().context("reading the terminal size")?;
-            app.set_viewport(size.width, size.height);
+            let panes = frame::fit(&mut app, size.width, size.height);
             terminal
-                .draw(|f| frame::draw(&app, f.area(), f.buffer_mut()))
+                .draw(|f| frame::draw_panes(&app, &panes, f.area(), f.buffer_mut()))
                 .context("drawing")?;
             dirty = false;
             next_frame = Instant::now() + FRAME;

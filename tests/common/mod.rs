@@ -1,5 +1,5 @@
-//! Helpers shared by the data tests: specs, expected messages, and small
-//! PNG and `.npy` files written by hand.
+//! Helpers shared by the tests: data specs, expected messages, small
+//! PNG and `.npy` files written by hand, and the proptest settings.
 #![allow(dead_code)] // each test file uses some of them
 
 use aelab::data::{DataSpec, Source, load};
@@ -54,4 +54,16 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     path
+}
+
+/// `default` proptest cases, or PROPTEST_CASES; no failure files written.
+pub fn proptest_config(default: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(default),
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
 }

@@ -2,11 +2,9 @@
 //! coloured by label, on two chosen units or the first two principal
 //! components. Braille dots (2×4 a cell); under `--ascii` the label digit.
 
-use super::{framed, model, put, theme};
-use crate::analysis::pca::pca;
+use super::{framed, model, put, theme, who};
 use crate::train::Codes;
 use crate::ui::app::{App, CodeAxes};
-use ndarray::{Array2, Axis};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -21,20 +19,8 @@ pub fn project(codes: &Codes, axes: CodeAxes) -> Vec<(f64, f64)> {
             .into_iter()
             .map(|r| (f64::from(r[x]), f64::from(r[y])))
             .collect(),
-        _ => {
-            let x: Array2<f64> = h.mapv(f64::from);
-            let Some(mean) = x.mean_axis(Axis(0)) else {
-                return Vec::new();
-            };
-            let centred = &x - &mean;
-            match pca(&centred, 2.min(x.ncols()).min(x.nrows())) {
-                Ok(p) if p.components.ncols() == 2 => {
-                    let z = centred.dot(&p.components);
-                    z.rows().into_iter().map(|r| (r[0], r[1])).collect()
-                }
-                _ => Vec::new(),
-            }
-        }
+        // Computed once per refresh of the codes, on the trainer's thread.
+        _ => codes.pca.clone(),
     }
 }
 
@@ -50,7 +36,7 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
     };
     let title = format!(
         "code space {} {axes} ({} samples)",
-        m.config.label,
+        who(app, index),
         m.codes.h.nrows()
     );
     let inner = framed(app, area, buf, title, index);
@@ -134,20 +120,6 @@ fn braille_bit(col: usize, row: usize) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Codes that differ only along two units: PCA recovers their spread.
-    #[test]
-    fn pca_projection_keeps_the_spread_of_the_codes() {
-        let h = Array2::from_shape_fn((40, 5), |(i, j)| match j {
-            0 => i as f32,
-            1 => -(i as f32) * 0.5,
-            _ => 1.0,
-        });
-        let points = project(&Codes { h, labels: None }, CodeAxes::Pca);
-        let spread = points.iter().map(|p| p.0.abs()).fold(0.0, f64::max);
-        assert!(spread > 20.0, "{spread}");
-        assert!(points.iter().all(|p| p.1.abs() < 1e-6));
-    }
 
     #[test]
     fn flat_or_nan_values_land_mid_plot() {

@@ -2,7 +2,7 @@
 //! shape and drawn as a small picture, with a cursor on one unit whose
 //! numbers (ρ̂_j, ‖W1[j]‖, mean |∂h_j/∂x|) are shown beneath.
 
-use super::{framed, model, num, put, theme};
+use super::{framed, model, num, put, theme, who};
 use crate::ui::app::{App, DrawMode};
 use crate::ui::raster;
 use ratatui::buffer::Buffer;
@@ -65,7 +65,7 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer, tile_max: (
     let last = (first + per_page).min(hidden);
     let title = format!(
         "filters {} {}-{}/{} [{}]",
-        m.config.label,
+        who(app, index),
         first,
         last.saturating_sub(1),
         hidden,

@@ -1,7 +1,7 @@
 //! The objective over the run, with its split into reconstruction and
 //! penalty; `l` switches between a linear and a log axis.
 
-use super::{framed, model, num, put, theme};
+use super::{framed, num, put, theme, who};
 use crate::train::LossPoint;
 use crate::ui::app::App;
 use crate::ui::plot::{self, Curve};
@@ -17,9 +17,9 @@ fn penalty(p: &LossPoint) -> f32 {
 
 pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
     let t = theme(app);
-    let label = model(app, index).map_or(String::new(), |m| m.config.label.clone());
     let scale = if app.log_scale() { " [log]" } else { "" };
-    let inner = framed(app, area, buf, format!("loss {label}{scale}"), index);
+    let title = format!("loss {}{scale}", who(app, index));
+    let inner = framed(app, area, buf, title, index);
     let Some(series) = app.series(index) else {
         return;
     };
@@ -27,6 +27,7 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
         put(buf, inner, inner.x, inner.y, "no steps yet", t.dim());
         return;
     };
+    // Since the objective last changed: an older best is of another J.
     let best = series.best.unwrap_or(last.total);
     // Pieces in order of importance; each is shown only if it fits whole.
     let pieces = [
@@ -53,12 +54,14 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
         x += w;
     }
     let points = series.loss.plotted();
-    // Log scale: plot log10, floor at 1e-12 so a zero penalty stays finite.
+    // Log scale: plot log10; zero (a penalty that is off) is not drawn.
     let tf = |v: f32| {
-        if app.log_scale() {
-            f64::from(v).max(1e-12).log10()
-        } else {
+        if !app.log_scale() {
             f64::from(v)
+        } else if v > 0.0 {
+            f64::from(v).log10()
+        } else {
+            f64::NAN
         }
     };
     let total: Vec<f64> = points.iter().map(|p| tf(p.total)).collect();
@@ -82,7 +85,18 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
         style: t.series(0),
         glyph: '*',
     });
-    let Some((lo, hi)) = plot::range(&curves) else {
+    // The axis fits the points since the objective last changed, when the
+    // plot shows any: earlier values of another J would squash the curve.
+    let since = series.changes.last().copied().unwrap_or(0);
+    let first = points.iter().position(|p| p.step >= since).unwrap_or(0);
+    let recent: Vec<Curve> = curves
+        .iter()
+        .map(|c| Curve {
+            values: &c.values[first.min(c.values.len())..],
+            ..*c
+        })
+        .collect();
+    let Some((lo, hi)) = plot::range(&recent).or_else(|| plot::range(&curves)) else {
         return;
     };
     let plot_area = Rect {
@@ -119,5 +133,16 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
         width: plot_area.width.saturating_sub(gutter),
         ..plot_area
     };
+    let marks: Vec<usize> = series
+        .changes
+        .iter()
+        .filter_map(|&step| {
+            points
+                .iter()
+                .position(|p| p.step >= step)
+                .filter(|&i| i > 0)
+        })
+        .collect();
     plot::draw(buf, curve_area, &curves, (lo, hi), t.ascii);
+    plot::mark_columns(buf, curve_area, &marks, points.len(), t.dim(), t.ascii);
 }

@@ -24,6 +24,16 @@ pub fn model(app: &App, index: usize) -> Option<&ModelView> {
     app.snapshot()?.models.get(index)
 }
 
+/// "vanilla", or "vanilla: sparse" once the model labelled vanilla runs
+/// another variant: what a pane's title calls the model.
+pub fn who(app: &App, index: usize) -> String {
+    match app.config(index) {
+        Some(c) if c.label == c.variant.name() => c.label.clone(),
+        Some(c) => format!("{}: {}", c.label, c.variant.name()),
+        None => String::new(),
+    }
+}
+
 pub fn theme(app: &App) -> Theme {
     Theme::new(app.options())
 }

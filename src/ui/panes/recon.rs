@@ -2,7 +2,7 @@
 //! effect of denoising is visible next to the vanilla model's.
 
 use super::filters::shape_for;
-use super::{framed, model, put, theme};
+use super::{framed, model, put, theme, who};
 use crate::ui::app::App;
 use crate::ui::raster;
 use ratatui::buffer::Buffer;
@@ -16,10 +16,7 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer, tile_max: (
         app,
         area,
         buf,
-        format!(
-            "reconstructions {}",
-            model(app, index).map_or("", |m| m.config.label.as_str())
-        ),
+        format!("reconstructions {}", who(app, index)),
         index,
     );
     let Some(m) = model(app, index) else { return };

@@ -25,7 +25,10 @@ pub fn histogram(values: &[f32], bins: usize) -> Vec<usize> {
 pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
     let t = theme(app);
     let m = model(app, index);
-    let rho = m.and_then(|m| m.config.penalties.sparsity).map(|s| s.rho);
+    let rho = app
+        .config(index)
+        .and_then(|c| c.penalties.sparsity)
+        .map(|s| s.rho);
     let name = t.sym("ρ̂", "rho-hat");
     let target = rho.map_or(String::new(), |r| {
         format!(" {}={}", t.sym("ρ", "rho"), num(r))

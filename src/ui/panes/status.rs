@@ -2,7 +2,7 @@
 //! per model (variant, corruption, regularisers that are on, optimiser).
 
 use super::{num, put, theme};
-use crate::preset::ModelConfig;
+use crate::settings::ModelConfig;
 use crate::train::ProbeState;
 use crate::ui::app::App;
 use crate::ui::steer::corruption_text;
@@ -56,14 +56,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         }
     };
     let run = format!(
-        "{sep}step {}{sep}epoch {}{sep}{:.0} samples/s{sep}run {}{probe}{sep}{}",
-        s.step, s.epoch, s.samples_per_s, s.run_id, s.dataset
+        "{sep}step {}{sep}epoch {}{sep}{:.0} samples/s{sep}run {} seed {}{probe}{sep}{}",
+        s.step, s.epoch, s.samples_per_s, s.run_id, s.seed, s.dataset
     );
     put(buf, area, x, area.y, &run, t.title(false));
-    for (i, m) in s.models.iter().enumerate() {
+    for i in 0..s.models.len() {
+        let Some(config) = app.config(i) else { break };
         let focused = i == app.focus();
         let marker = if focused { t.sym("▸ ", "> ") } else { "  " };
-        let line = format!("{marker}{}", model_line(&m.config, &t, sep));
+        let line = format!("{marker}{}", model_line(config, &t, sep));
         put(
             buf,
             area,

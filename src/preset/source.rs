@@ -1,0 +1,175 @@
+//! A preset's text, parsed once: the TOML table with the `--set` overrides
+//! merged in, and where each key was written, so that every message names
+//! `file:line: key` or the `--set` item that put the value there.
+
+use super::PresetError;
+use super::overrides::{parse_override, set_dotted};
+use super::schema::RawFile;
+use serde::Deserialize;
+use std::collections::HashMap;
+use toml::Table;
+use toml::de::{DeTable, DeValue, Deserializer};
+
+pub struct Source {
+    pub file: String,
+    pub text: String,
+    /// The file's table with the overrides applied.
+    pub table: Table,
+    /// `--set` items as given, with the key each one sets.
+    overrides: Vec<(String, String)>,
+    /// 1-based line of every dotted key written in the file (`compare.1.variant` for arrays).
+    lines: HashMap<String, usize>,
+}
+
+impl Source {
+    /// Parses `text`, checks it against the schema (unknown keys and wrong
+    /// types name their line and column), then applies the overrides one by
+    /// one (a bad one is named as `--set …`).
+    pub fn parse(file: &str, text: &str, overrides: &[String]) -> Result<Source, PresetError> {
+        let parse_error = |e: toml::de::Error| parse_error(file, text, &e);
+        let document = DeTable::parse(text).map_err(parse_error)?;
+        let mut lines = HashMap::new();
+        index_lines(text, "", document.get_ref(), &mut lines);
+        RawFile::deserialize(Deserializer::from(document.clone())).map_err(parse_error)?;
+        let mut table = Table::deserialize(Deserializer::from(document)).map_err(parse_error)?;
+        let mut sets = Vec::new();
+        for item in overrides {
+            let (key, value) = parse_override(item)?;
+            let blame = |message: String| PresetError::Invalid {
+                origin: format!("--set {item}"),
+                message,
+            };
+            set_dotted(&mut table, &key, value).map_err(blame)?;
+            toml::Value::Table(table.clone())
+                .try_into::<RawFile>()
+                .map_err(|e| blame(friendly(e.message())))?;
+            sets.push((key, item.clone()));
+        }
+        Ok(Source {
+            file: file.to_string(),
+            text: text.to_string(),
+            table,
+            overrides: sets,
+            lines,
+        })
+    }
+
+    /// Where the value of `key` came from: the last `--set` that touched it,
+    /// else `file:line: key` (the `[[compare]]` entry `compare` when given,
+    /// as `compare.0`), else `file: key`.
+    pub fn origin(&self, key: &str, compare: Option<usize>) -> String {
+        let touches = |k: &str| key.starts_with(k) || k.starts_with(key);
+        if let Some((_, item)) = self.overrides.iter().rev().find(|(k, _)| touches(k)) {
+            return format!("--set {item}");
+        }
+        let written = compare
+            .map(|i| format!("compare.{i}.{key}"))
+            .into_iter()
+            .chain([key.to_string()])
+            .find_map(|k| self.line_of(&k));
+        match written {
+            Some(line) => format!("{}:{line}: {key}", self.file),
+            None => format!("{}: {key}", self.file),
+        }
+    }
+
+    /// The line of `key` or of the nearest table above it that is written.
+    pub fn line_of(&self, key: &str) -> Option<usize> {
+        let mut k = key;
+        loop {
+            if let Some(&line) = self.lines.get(k) {
+                return Some(line);
+            }
+            k = &k[..k.rfind('.')?];
+        }
+    }
+
+    /// The `--set` items, as given.
+    pub fn override_items(&self) -> Vec<String> {
+        self.overrides
+            .iter()
+            .map(|(_, item)| item.clone())
+            .collect()
+    }
+}
+
+/// Records the line of every key under `prefix`.
+fn index_lines(text: &str, prefix: &str, table: &DeTable, lines: &mut HashMap<String, usize>) {
+    for (key, value) in table.iter() {
+        let path = if prefix.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", key.get_ref())
+        };
+        lines.insert(path.clone(), line_column(text, key.span().start).0);
+        match value.get_ref() {
+            DeValue::Table(t) => index_lines(text, &path, t, lines),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let DeValue::Table(t) = item.get_ref() {
+                        let at = format!("{path}.{i}");
+                        lines.insert(at.clone(), line_column(text, item.span().start).0);
+                        index_lines(text, &at, t, lines);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> PresetError {
+    let (line, column) = e.span().map_or((0, 0), |s| line_column(text, s.start));
+    PresetError::Parse {
+        file: file.to_string(),
+        line,
+        column,
+        message: friendly(e.message()),
+    }
+}
+
+/// serde's type names in words a user of the lab reads.
+pub fn friendly(message: &str) -> String {
+    message
+        .trim()
+        .replace("expected usize", "expected a whole number ≥ 0")
+        .replace("expected u64", "expected a whole number ≥ 0")
+        .replace("expected f64", "expected a number")
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_found_on_their_lines_whatever_the_table_syntax() {
+        let text = "seed = 1\n[corrupt]\nlevel = 0.3\n[regularize]\nsparsity = { rho = 0.1, beta = 3 }\n[[compare]]\nvariant = \"sparse\"\n";
+        let s = Source::parse("p.toml", text, &[]).unwrap();
+        assert_eq!(s.origin("corrupt.level", None), "p.toml:3: corrupt.level");
+        assert_eq!(s.line_of("regularize.sparsity.rho"), Some(5));
+        assert_eq!(s.origin("variant", Some(0)), "p.toml:7: variant");
+        assert_eq!(s.origin("train.lr", None), "p.toml: train.lr");
+    }
+
+    #[test]
+    fn a_value_set_on_the_command_line_is_blamed_on_set() {
+        let s = Source::parse(
+            "p.toml",
+            "[data]\nvalidation = 0.1\n",
+            &["data.validation=1.0".into()],
+        )
+        .unwrap();
+        assert_eq!(
+            s.origin("data.validation", None),
+            "--set data.validation=1.0"
+        );
+    }
+}

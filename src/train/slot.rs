@@ -1,0 +1,174 @@
+//! One model under training: its settings, weights, optimiser and noise, and
+//! the update it takes on a batch.
+
+use super::{Codes, LossPoint};
+use crate::model::{Cache, Params, Terms};
+use crate::optim::{self, Lbfgs, Optimizer, OptimizerKind};
+use crate::settings::{Change, ModelConfig};
+use ndarray::Array2;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// An optimiser: one update per minibatch, or L-BFGS on the full batch.
+pub enum Stepper {
+    FirstOrder(Box<dyn Optimizer<f32>>),
+    Lbfgs(Lbfgs<f32>),
+}
+
+impl Stepper {
+    pub fn new(kind: OptimizerKind, lr: f64, len: usize) -> Self {
+        match optim::first_order(kind, lr, len) {
+            Some(o) => Stepper::FirstOrder(o),
+            None => Stepper::Lbfgs(Lbfgs::default()),
+        }
+    }
+}
+
+/// Sums over the current epoch, for the epoch report.
+#[derive(Default, Clone, Copy)]
+pub struct EpochSum {
+    pub batches: usize,
+    pub terms: Terms,
+    /// Σ over batches of the per-pixel MSE between X̂ and the clean X.
+    pub recon_mse: f64,
+}
+
+pub struct Slot {
+    pub config: ModelConfig,
+    /// Bumped whenever a change alters the objective J: loss points carry it,
+    /// so a curve can start afresh where J changed.
+    pub version: u32,
+    pub params: Params<f32>,
+    pub stepper: Stepper,
+    /// The corruption noise: each model its own stream, seeded from the run's seed.
+    pub noise: StdRng,
+    grad: Vec<f32>,
+    /// The last batch's forward pass, kept for the next snapshot: the
+    /// pictures' statistics (saturation, sensitivity) come from it then.
+    pub last: Option<Cache<f32>>,
+    /// Loss points not yet reported.
+    pub losses: Vec<LossPoint>,
+    pub epoch_sum: EpochSum,
+    pub val_recon: Option<f32>,
+    /// The codes last shown, with the step and time they were computed at.
+    pub last_codes: Option<(u64, Instant, Arc<Codes>)>,
+}
+
+impl Slot {
+    /// Model `index` of a run seeded with `seed`: models of the same shape
+    /// start from the same weights; each draws its own noise.
+    pub fn new(config: ModelConfig, inputs: usize, seed: u64, index: usize) -> Slot {
+        let params = Params::init(config.arch(inputs), &mut StdRng::seed_from_u64(seed));
+        let len = params.theta.len();
+        Slot {
+            stepper: Stepper::new(config.optimizer, config.lr, len),
+            config,
+            version: 0,
+            params,
+            noise: StdRng::seed_from_u64(seed.wrapping_add(1 + index as u64)),
+            grad: vec![0.0; len],
+            last: None,
+            losses: Vec::new(),
+            epoch_sum: EpochSum::default(),
+            val_recon: None,
+            last_codes: None,
+        }
+    }
+
+    /// Takes settings that `settings::rules` has accepted, keeping the weights:
+    /// tying rebuilds θ, a new optimiser starts afresh, L-BFGS forgets its
+    /// curvature (the objective changed).
+    pub fn reconfigure(&mut self, config: ModelConfig, change: Change) {
+        let len = |s: &Slot| s.params.theta.len();
+        if config.tied != self.config.tied {
+            self.params = self.params.with_tied(config.tied);
+            self.grad = vec![0.0; len(self)];
+            self.stepper = Stepper::new(config.optimizer, config.lr, len(self));
+        } else if config.optimizer != self.config.optimizer {
+            self.stepper = Stepper::new(config.optimizer, config.lr, len(self));
+        }
+        match &mut self.stepper {
+            Stepper::FirstOrder(o) => o.set_lr(config.lr),
+            Stepper::Lbfgs(l) => l.reset(),
+        }
+        if change.changes_objective() {
+            self.version += 1;
+        }
+        self.config = config;
+    }
+
+    /// One update on the clean batch `x`. If the objective or θ stops being
+    /// finite, θ goes back to where it was, the optimiser starts afresh, and
+    /// the objective's value is the error.
+    pub fn step(&mut self, x: &Array2<f32>, step: u64) -> Result<LossPoint, f64> {
+        let objective = self.config.objective();
+        let before = self.params.theta.clone();
+        // Fresh noise each time a sample is seen; drawn once per step so that
+        // L-BFGS's line search sees one fixed objective.
+        let x_tilde = self.config.corrupt.apply(x, &mut self.noise);
+        let (terms, cache) = match &mut self.stepper {
+            Stepper::FirstOrder(opt) => {
+                let (terms, cache) =
+                    objective.value_and_gradient(&self.params, x, &x_tilde, &mut self.grad);
+                opt.step(&mut self.params.theta, &self.grad);
+                (terms, cache)
+            }
+            Stepper::Lbfgs(lbfgs) => {
+                if !self.config.corrupt.is_identity() {
+                    // This step's noise draw is a new objective: the cached f and g are of the last one.
+                    lbfgs.forget_iterate();
+                }
+                let arch = self.params.arch;
+                let mut cost = |theta: &[f32], grad: &mut [f32]| {
+                    let p = Params {
+                        arch,
+                        theta: theta.to_vec(),
+                    };
+                    let (terms, _) = objective.value_and_gradient(&p, x, &x_tilde, grad);
+                    terms.total() as f32
+                };
+                lbfgs.step(&mut self.params.theta, &mut cost);
+                let cache = objective.forward(&self.params, &x_tilde);
+                (objective.terms(&self.params, x, &cache), cache)
+            }
+        };
+        if !terms.total().is_finite() || self.params.theta.iter().any(|v| !v.is_finite()) {
+            self.params.theta = before;
+            // Moments or curvature pairs built from the bad step would repeat it.
+            self.stepper = Stepper::new(
+                self.config.optimizer,
+                self.config.lr,
+                self.params.theta.len(),
+            );
+            return Err(terms.total());
+        }
+        let point = LossPoint {
+            step,
+            version: self.version,
+            total: terms.total() as f32,
+            recon: terms.recon as f32,
+            weight_decay: terms.weight_decay as f32,
+            sparsity: terms.sparsity as f32,
+            l1: terms.l1 as f32,
+            contractive: terms.contractive as f32,
+        };
+        self.epoch_sum.batches += 1;
+        self.epoch_sum.recon_mse += per_pixel_mse(x, &cache.x_hat);
+        self.epoch_sum.terms += terms;
+        self.last = Some(cache);
+        self.losses.push(point);
+        Ok(point)
+    }
+}
+
+/// Mean over samples and pixels of (x̂ − x)².
+pub fn per_pixel_mse(x: &Array2<f32>, x_hat: &Array2<f32>) -> f64 {
+    let n = x.len().max(1) as f64;
+    x.iter()
+        .zip(x_hat.iter())
+        .map(|(&a, &b)| ((a - b) as f64).powi(2))
+        .sum::<f64>()
+        / n
+}

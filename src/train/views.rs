@@ -1,0 +1,174 @@
+//! What the UI is shown: a snapshot of every model's loss points since the
+//! last one, and the newest pictures (filters, reconstructions, codes),
+//! built on the trainer's thread so the UI only draws.
+
+use super::slot::Slot;
+use super::{Codes, ModelView, Recon, Snapshot, Trainer};
+use crate::analysis::pca::principal_plane;
+use crate::data::Dataset;
+use crate::model::{Activation, Cache, Objective, Params};
+use ndarray::{Array2, Axis};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How many validation samples the reconstruction pane shows.
+const RECON_SAMPLES: usize = 6;
+/// How many validation samples the code-space scatter shows, and how often
+/// their codes are recomputed (a forward pass of them each snapshot would
+/// cost the trainer more than the picture is worth).
+const CODE_SAMPLES: usize = 500;
+const CODE_REFRESH: Duration = Duration::from_secs(1);
+/// Codes closer than this to the ends of the activation's range count as saturated.
+const SATURATION_MARGIN: f32 = 0.05;
+
+struct BatchStats {
+    rho_hat: Vec<f32>,
+    jacobian_units: Vec<f32>,
+    saturated: f32,
+    sensitivity: Vec<f32>,
+}
+
+impl Trainer {
+    /// The state for the UI: loss points since the previous snapshot, and the
+    /// newest pictures.
+    pub fn snapshot(&mut self) -> Snapshot {
+        self.poll_probe();
+        let step = self.step;
+        let seed = self.preset.seed;
+        let val = &self.val;
+        let k = RECON_SAMPLES.min(val.len());
+        let idx: Vec<usize> = (0..k).collect();
+        let original = val.rows(&idx);
+        let labels = val.label_rows(&idx);
+        let models = self
+            .slots
+            .iter_mut()
+            .map(|slot| {
+                // The shown corruption is redrawn each snapshot from a fixed seed, so frames are reproducible.
+                let mut rng = StdRng::seed_from_u64(seed);
+                let corrupted = slot.config.corrupt.apply(&original, &mut rng);
+                let objective = slot.config.objective();
+                let reconstructed = objective.forward(&slot.params, &corrupted).x_hat;
+                let stats = match &slot.last {
+                    Some(cache) => stats(slot, &objective, cache),
+                    None => stats(
+                        slot,
+                        &objective,
+                        &objective.forward(&slot.params, &original),
+                    ),
+                };
+                let (filters, filter_norms) = normalised_filters(&slot.params);
+                ModelView {
+                    config: slot.config.clone(),
+                    version: slot.version,
+                    losses: std::mem::take(&mut slot.losses),
+                    jacobian_fro2: stats.jacobian_units.iter().sum(),
+                    rho_hat: stats.rho_hat,
+                    jacobian_units: stats.jacobian_units,
+                    saturated: stats.saturated,
+                    filters: Arc::new(filters),
+                    filter_norms,
+                    sensitivity: stats.sensitivity,
+                    recon: Arc::new(Recon {
+                        original: original.clone(),
+                        corrupted,
+                        reconstructed,
+                        labels: labels.clone(),
+                    }),
+                    val_recon: slot.val_recon,
+                    codes: codes(slot, &objective, val, step),
+                }
+            })
+            .collect();
+        Snapshot {
+            run_id: self.run_id,
+            seed: self.seed,
+            commands_applied: self.commands_applied,
+            context: self.context,
+            step: self.step,
+            epoch: self.epoch,
+            // A paused trainer processes nothing; its last rate would mislead.
+            samples_per_s: self.samples_per_s(),
+            running: self.running,
+            dataset: format!(
+                "{} ({} train / {} val)",
+                self.train.name,
+                self.train.len(),
+                self.val.len()
+            ),
+            image_shape: self.train.shape,
+            models,
+            message: self.message.take(),
+            probe: self.probe.clone(),
+        }
+    }
+}
+
+/// The codes of the first validation samples and their principal plane,
+/// recomputed when the weights have changed and the last ones are older
+/// than `CODE_REFRESH`.
+fn codes(slot: &mut Slot, objective: &Objective, val: &Dataset, step: u64) -> Arc<Codes> {
+    if let Some((at, when, codes)) = &slot.last_codes
+        && (*at == step || when.elapsed() < CODE_REFRESH)
+    {
+        return codes.clone();
+    }
+    let idx: Vec<usize> = (0..CODE_SAMPLES.min(val.len())).collect();
+    let h = objective.forward(&slot.params, &val.rows(&idx)).h;
+    let codes = Arc::new(Codes {
+        pca: principal_plane(&h),
+        h,
+        labels: val.label_rows(&idx),
+    });
+    slot.last_codes = Some((step, Instant::now(), codes.clone()));
+    codes
+}
+
+fn stats(slot: &Slot, objective: &Objective, cache: &Cache<f32>) -> BatchStats {
+    let (lo, hi) = objective.encoder.range();
+    let saturated = match objective.encoder {
+        Activation::Sigmoid | Activation::Tanh => {
+            let margin = SATURATION_MARGIN * (hi - lo) as f32;
+            cache
+                .h
+                .iter()
+                .filter(|&&h| h < lo as f32 + margin || h > hi as f32 - margin)
+                .count()
+        }
+        // A relu unit is flat (dead) where it outputs 0; linear never saturates.
+        Activation::Relu => cache.h.iter().filter(|&&h| h <= 0.0).count(),
+        Activation::Linear => 0,
+    } as f32
+        / cache.h.len().max(1) as f32;
+    let w1 = slot.params.views().w1;
+    let mean_abs_w = w1.map_axis(Axis(1), |r| {
+        r.iter().map(|v| v.abs()).sum::<f32>() / r.len().max(1) as f32
+    });
+    let mean_abs_g = cache.gprime.map(|g| g.abs()).mean_axis(Axis(0));
+    let sensitivity = match mean_abs_g {
+        Some(g) => (&g * &mean_abs_w).to_vec(),
+        None => vec![0.0; w1.nrows()],
+    };
+    BatchStats {
+        rho_hat: cache.rho_hat.to_vec(),
+        jacobian_units: cache.jacobian_units.to_vec(),
+        saturated,
+        sensitivity,
+    }
+}
+
+/// W1[j] / ‖W1[j]‖ for every unit, and the norms.
+pub fn normalised_filters(params: &Params<f32>) -> (Array2<f32>, Vec<f32>) {
+    let mut w1 = params.views().w1.to_owned();
+    let mut norms = Vec::with_capacity(w1.nrows());
+    for mut row in w1.axis_iter_mut(Axis(0)) {
+        let norm = row.iter().map(|v| v * v).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            row /= norm;
+        }
+        norms.push(norm);
+    }
+    (w1, norms)
+}
