@@ -192,7 +192,6 @@ fn every_loss_point_of_queued_snapshots_is_kept() {
         let series = a.series(model).unwrap();
         let steps: Vec<u64> = series.loss.recent().map(|p| p.step).collect();
         assert_eq!(steps, (0..40).collect::<Vec<_>>());
-        assert_eq!(series.jacobian.seen(), 4, "one ‖J‖ point per snapshot");
     }
     assert_eq!(a.snapshot().unwrap().step, 40, "pictures: the newest wins");
 }

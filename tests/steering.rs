@@ -286,3 +286,37 @@ proptest! {
         prop_assert_eq!(replay.seed(), live.seed());
     }
 }
+
+/// The lab's frame at a step of a session (paused, `S`) is the frame
+/// `aelab render` draws from the recorded session at that step, though the
+/// lab saw a snapshot after every step and render one at the end.
+#[test]
+fn a_recorded_session_renders_the_frame_the_lab_showed() {
+    let mut live = trainer(DEMO);
+    let mut app = app_on(&mut live);
+    let mut press = |app: &mut App, live: &mut Trainer, action| {
+        for c in app.update(action) {
+            live.apply(c);
+        }
+    };
+    press(&mut app, &mut live, Action::TogglePause);
+    for action in [
+        Action::NextVariant,
+        Action::NextVariant,
+        Action::CorruptionUp,
+        Action::Reset,
+        Action::LrUp,
+    ] {
+        press(&mut app, &mut live, action);
+    }
+    for _ in 0..25 {
+        press(&mut app, &mut live, Action::StepOnce);
+        live.step().unwrap();
+        app.absorb(live.snapshot());
+    }
+    let shown = aelab::ui::render_text(&app.for_text(), 120, 40);
+    let recorded = live.preset().recorded(live.log());
+    let replay = trainer_of(Preset::parse("session.toml", &recorded, &[]).unwrap());
+    let drawn = aelab::cli::render::frame_after(replay, 25, (120, 40), false).unwrap();
+    assert_eq!(shown, drawn);
+}

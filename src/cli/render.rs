@@ -2,7 +2,7 @@
 //! write the frame the lab would show, as text, through the same widgets.
 
 use super::{load_data, load_preset};
-use crate::train::Trainer;
+use crate::train::{Command, Trainer};
 use crate::ui::{self, App, ColorDepth, UiOptions};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
@@ -18,6 +18,28 @@ pub fn parse_size(text: &str) -> Result<(u16, u16)> {
     }
 }
 
+/// The frame, as text, of a lab that ran `trainer` until the last run of its
+/// timeline reached `steps` and was stopped there (what `S` saves then).
+pub fn frame_after(
+    mut trainer: Trainer,
+    steps: u64,
+    (width, height): (u16, u16),
+    ascii: bool,
+) -> Result<String> {
+    // A recorded session with resets shows its last run: step on until that run reaches `steps`.
+    trainer.advance_to(steps)?;
+    trainer.apply(Command::SetRunning(false));
+    // Text keeps no colours, so it is drawn as a colourless terminal would: braille, or ASCII.
+    let mut app = App::new(UiOptions {
+        ascii,
+        colors: ColorDepth::None,
+    });
+    app.absorb(trainer.snapshot());
+    let mut app = app.for_text();
+    ui::frame::fit(&mut app, width, height);
+    Ok(ui::render_text(&app, width, height))
+}
+
 pub fn run(
     preset: &str,
     sets: &[String],
@@ -29,17 +51,8 @@ pub fn run(
     let (width, height) = parse_size(size)?;
     let preset = load_preset(preset, sets)?;
     let (train, val) = load_data(&preset)?;
-    let mut trainer = Trainer::new(preset, train, val)?;
-    // A recorded session with resets shows its last run: step on until that run reaches `steps`.
-    trainer.advance_to(steps)?;
-    // Text keeps no colours, so draw as a colourless terminal would: braille, or ASCII.
-    let mut app = App::new(UiOptions {
-        ascii,
-        colors: ColorDepth::None,
-    });
-    app.absorb(trainer.snapshot());
-    ui::frame::fit(&mut app, width, height);
-    let text = ui::render_text(&app, width, height);
+    let trainer = Trainer::new(preset, train, val)?;
+    let text = frame_after(trainer, steps, (width, height), ascii)?;
     match out {
         Some(path) => std::fs::write(path, &text)
             .with_context(|| format!("{}: cannot write", path.display()))?,

@@ -101,8 +101,11 @@ pub enum DataError {
         patch: usize,
     },
 
-    #[error("{path}: no images here (looked for {})", super::images::EXTENSIONS.join(", "))]
-    NoImages { path: PathBuf },
+    #[error("{path}: no images here (looked for {})", extensions.join(", "))]
+    NoImages {
+        path: PathBuf,
+        extensions: &'static [&'static str],
+    },
 
     #[error("data.{key}: {what}")]
     BadSpec { key: &'static str, what: String },

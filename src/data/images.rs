@@ -85,7 +85,10 @@ pub fn list(path: &Path) -> Result<Listing> {
         files.extend(inside);
     }
     if files.is_empty() {
-        return Err(DataError::NoImages { path });
+        return Err(DataError::NoImages {
+            path,
+            extensions: &EXTENSIONS,
+        });
     }
     Ok(Listing {
         files,

@@ -153,6 +153,7 @@ impl Slot {
             sparsity: terms.sparsity as f32,
             l1: terms.l1 as f32,
             contractive: terms.contractive as f32,
+            jacobian: cache.jacobian_units.sum(),
         };
         self.epoch_sum.batches += 1;
         self.epoch_sum.recon_mse += per_pixel_mse(x, &cache.x_hat);

@@ -70,6 +70,8 @@ pub struct LossPoint {
     pub sparsity: f32,
     pub l1: f32,
     pub contractive: f32,
+    /// Mean ‖J_h(x̃)‖²_F over the step's batch (whether or not it is penalised).
+    pub jacobian: f32,
 }
 
 /// A few validation samples: clean, corrupted, reconstructed (k × inputs each).

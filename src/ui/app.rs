@@ -11,6 +11,9 @@ use crate::train::{Command, LossPoint, Snapshot};
 use crossterm::event::KeyEvent;
 use std::collections::VecDeque;
 
+/// The message line before anything has happened.
+const HINT: &str = "press ? for help";
+
 /// How filters and reconstructions are drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DrawMode {
@@ -37,8 +40,6 @@ impl DrawMode {
 pub struct ModelSeries {
     /// Every loss point the trainer reported.
     pub loss: History<LossPoint>,
-    /// (step, mean ‖J‖²_F), one per snapshot.
-    pub jacobian: History<(u64, f32)>,
     /// The smallest objective seen since the objective last changed.
     pub best: Option<f32>,
     /// The objective version of the newest point.
@@ -119,7 +120,7 @@ impl App {
             grid: (8, 2),
             log_scale: false,
             help: false,
-            message: "press ? for help".into(),
+            message: HINT.into(),
             quit: false,
             codes_shown: false,
             code_axes: CodeAxes::Pca,
@@ -151,7 +152,6 @@ impl App {
             for point in &model.losses {
                 series.push(*point);
             }
-            series.jacobian.push((snapshot.step, model.jacobian_fro2));
         }
         if let Some(message) = &snapshot.message {
             // The trainer's word wins: a refused change or a divergence.
@@ -291,7 +291,7 @@ impl App {
             }
             Action::Screenshot => {
                 self.screenshot_due = true;
-                "saving the frame...".into()
+                "saving the frame as text...".into()
             }
             Action::SaveCheckpoint => {
                 let step = self.snapshot.as_ref().map_or(0, |s| s.step);
@@ -383,6 +383,19 @@ impl App {
     /// Up/Down match it.
     pub fn set_grid(&mut self, (columns, rows): (usize, usize)) {
         self.grid = (columns.max(1), rows.max(1));
+    }
+
+    /// This app as a text file shows it: no colours (so braille where the
+    /// screen has half-blocks), and the message line's hint in place of the
+    /// last message (which says what was saved, not what trained).
+    pub fn for_text(&self) -> App {
+        let mut app = self.clone();
+        app.options.colors = ColorDepth::None;
+        if !app.draw_modes().contains(&app.draw_mode) {
+            app.draw_mode = app.draw_modes()[0];
+        }
+        app.message = HINT.into();
+        app
     }
 
     /// Puts a note on the message line (e.g. that the trainer stopped).

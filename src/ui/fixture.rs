@@ -97,6 +97,7 @@ fn loss(index: usize, step: u64) -> LossPoint {
         sparsity,
         l1: 0.0,
         contractive: 0.0,
+        jacobian: 2.0 + (step as f32 / 30.0).sin(),
     }
 }
 

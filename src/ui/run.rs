@@ -95,7 +95,7 @@ pub fn run(
 fn save_frame(app: &mut App, width: u16, height: u16) {
     let step = app.snapshot().map_or(0, |s| s.step);
     let path = format!("aelab-frame-step{step}.txt");
-    let text = frame::render_text(app, width, height);
+    let text = frame::render_text(&app.for_text(), width, height);
     let note = match std::fs::write(&path, text) {
         Ok(()) => format!("frame saved to {path}"),
         Err(e) => format!("cannot write {path}: {e}"),

@@ -45,11 +45,12 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
     let Some(series) = app.series(index) else {
         return;
     };
+    // One point a step, as the loss: frames do not depend on when snapshots came.
     let values: Vec<f64> = series
-        .jacobian
+        .loss
         .plotted()
         .iter()
-        .map(|&(_, v)| f64::from(v))
+        .map(|p| f64::from(p.jacobian))
         .collect();
     let curves = [Curve {
         values: &values,
