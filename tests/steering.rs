@@ -294,7 +294,7 @@ proptest! {
 fn a_recorded_session_renders_the_frame_the_lab_showed() {
     let mut live = trainer(DEMO);
     let mut app = app_on(&mut live);
-    let mut press = |app: &mut App, live: &mut Trainer, action| {
+    let press = |app: &mut App, live: &mut Trainer, action| {
         for c in app.update(action) {
             live.apply(c);
         }
