@@ -63,6 +63,12 @@ pub fn run(
                 r.jacobian_fro2,
                 samples_per_s
             ));
+            if let Some(locality) = r.locality {
+                progress.println(&format!(
+                    "          {:<12} filter locality {locality:.3} (energy share in the strongest window)",
+                    r.label
+                ));
+            }
             if let (Some(along), Some(across)) = (r.jacobian_along, r.jacobian_across) {
                 progress.println(&format!(
                     "          {:<12} encoder Jacobian: along the curve {along:.4}, across it {across:.4} (ratio {:.2})",

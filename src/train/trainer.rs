@@ -6,17 +6,23 @@
 use super::ProbeState;
 use super::slot::{EpochSum, Slot, Stepper, per_pixel_mse};
 use crate::analysis::jacobian::{AlongAcross, along_across};
+use crate::analysis::locality::{live_inputs, mean_locality};
 use crate::analysis::probe::ProbeReport;
 use crate::data::Dataset;
 use crate::model::Loss;
 use crate::model::Params;
 use crate::preset::{Preset, PresetError};
 use crate::settings::{Context, ModelConfig, Timed};
+use ndarray::Array2;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
+use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::Instant;
+
+/// Seeds the one noise draw of the validation inputs (`eval.corrupt`).
+const EVAL_NOISE: u64 = 0x5eed_e7a1;
 
 /// The most weights (hidden × inputs) a model may have: beyond this a typo
 /// in model.hidden would exhaust the memory rather than train.
@@ -41,6 +47,11 @@ pub struct ModelReport {
     /// Per-pixel MSE between clean validation inputs and the reconstruction of
     /// their `eval.corrupt`-corrupted versions.
     pub val_recon: f64,
+    /// Mean locality of the filters: the share of a filter's energy over the
+    /// inputs that vary in the data that lies in its strongest k × k window
+    /// (`analysis::locality`); images only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locality: Option<f64>,
     /// Toy data only: mean ‖J t‖ along the curve's tangent t, and the largest
     /// singular value of J across it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,6 +75,11 @@ pub struct Trainer {
     pub(super) preset: Preset,
     pub(super) train: Dataset,
     pub(super) val: Dataset,
+    /// The validation inputs corrupted as `eval.corrupt`, one noise draw for
+    /// every model and every evaluation, so their errors compare.
+    pub(super) eval_input: Array2<f32>,
+    /// Which inputs vary in the training data (filters are judged on these).
+    pub(super) live_inputs: Arc<Vec<bool>>,
     pub(super) slots: Vec<Slot>,
     /// The facts of the run that changes are judged against.
     pub(super) context: Context,
@@ -131,7 +147,12 @@ impl Trainer {
             targets_in_unit_interval,
         };
         let seed = preset.seed;
+        let mut rng = StdRng::seed_from_u64(seed ^ EVAL_NOISE);
+        let eval_input = preset.eval_corrupt.apply(&val.x, &mut rng);
+        let live_inputs = Arc::new(live_inputs(&train.x));
         let mut t = Trainer {
+            eval_input,
+            live_inputs,
             context,
             seed,
             order: Vec::new(),
@@ -340,9 +361,16 @@ impl Trainer {
             rho_hat_mean: eval.rho_hat_mean,
             jacobian_fro2: eval.jacobian_fro2,
             val_recon: eval.val_recon,
+            locality: eval.locality,
             jacobian_along: eval.along_across.map(|a| a.along),
             jacobian_across: eval.along_across.map(|a| a.across),
         }
+    }
+
+    /// The mean locality of model `i`'s filters, for image data.
+    pub fn locality(&self, i: usize) -> Option<f32> {
+        let w1 = self.slots[i].params.views().w1.to_owned();
+        mean_locality(&w1, self.train.shape, &self.live_inputs)
     }
 
     /// Validation statistics of model `i`; the eval corruption noise is the
@@ -357,15 +385,15 @@ impl Trainer {
                 val_recon: f64::NAN,
                 rho_hat_mean: f64::NAN,
                 jacobian_fro2: f64::NAN,
+                locality: self.locality(i).map(f64::from),
                 along_across: None,
             };
         }
-        let mut rng = StdRng::seed_from_u64(self.preset.seed ^ 0x5eed_e7a1);
-        let x_tilde = self.preset.eval_corrupt.apply(x, &mut rng);
-        let corrupted = objective.forward(&slot.params, &x_tilde);
+        let corrupted = objective.forward(&slot.params, &self.eval_input);
         let clean = objective.forward(&slot.params, x);
         Evaluation {
             val_recon: per_pixel_mse(x, &corrupted.x_hat),
+            locality: self.locality(i).map(f64::from),
             rho_hat_mean: clean.rho_hat.mean().unwrap_or(0.0) as f64,
             jacobian_fro2: clean.jacobian_units.sum() as f64,
             along_across: self
@@ -383,6 +411,7 @@ pub struct Evaluation {
     pub val_recon: f64,
     pub rho_hat_mean: f64,
     pub jacobian_fro2: f64,
+    pub locality: Option<f64>,
     /// The encoder's sensitivity along / across the data's tangents, when the data has them (toy).
     pub along_across: Option<AlongAcross>,
 }
