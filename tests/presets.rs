@@ -226,3 +226,25 @@ fn set_errors_name_the_set_item_for_every_key() {
         );
     }
 }
+
+/// `aelab NAME` opens a bundled preset unless NAME is a subcommand: no
+/// bundled preset may be named like one.
+#[test]
+fn no_bundled_preset_is_named_like_a_subcommand() {
+    let help = aelab(&["--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(commands.contains(&"train"), "{help}");
+    for name in aelab::preset::bundled() {
+        assert!(
+            !commands.contains(&name.as_str()),
+            "preset {name} is also a subcommand"
+        );
+    }
+}

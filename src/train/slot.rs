@@ -2,6 +2,17 @@
 //! the update it takes on a batch.
 
 use super::{Codes, LossPoint};
+
+/// What a snapshot shows that costs a pass over many validation samples:
+/// refreshed about once a second, not every snapshot.
+#[derive(Clone)]
+pub struct SlowViews {
+    pub codes: Arc<Codes>,
+    /// Per-pixel squared error of the clean validation inputs reconstructed
+    /// from their `eval.corrupt` versions (the same draw for every model).
+    pub eval_recon: Option<f32>,
+    pub locality: Option<f32>,
+}
 use crate::model::{Cache, Params, Terms};
 use crate::optim::{self, Lbfgs, Optimizer, OptimizerKind};
 use crate::settings::{Change, ModelConfig};
@@ -52,8 +63,8 @@ pub struct Slot {
     pub losses: Vec<LossPoint>,
     pub epoch_sum: EpochSum,
     pub val_recon: Option<f32>,
-    /// The codes last shown, with the step and time they were computed at.
-    pub last_codes: Option<(u64, Instant, Arc<Codes>)>,
+    /// The slow views last shown, with the step and time they were computed at.
+    pub last_slow: Option<(u64, Instant, SlowViews)>,
 }
 
 impl Slot {
@@ -73,7 +84,7 @@ impl Slot {
             losses: Vec::new(),
             epoch_sum: EpochSum::default(),
             val_recon: None,
-            last_codes: None,
+            last_slow: None,
         }
     }
 

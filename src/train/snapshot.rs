@@ -2,6 +2,7 @@
 //! snapshot (none is lost), and the newest pictures (the newest wins).
 
 use crate::analysis::probe::ProbeReport;
+use crate::model::Corruption;
 use crate::settings::{Context, ModelConfig};
 use ndarray::Array2;
 use std::sync::Arc;
@@ -27,6 +28,11 @@ pub struct Snapshot {
     pub dataset: String,
     /// Image shape (rows, cols) of one sample; (1, inputs) when not an image.
     pub image_shape: (usize, usize),
+    /// Which inputs vary in the training data: filters are scaled on these.
+    pub live_inputs: Arc<Vec<bool>>,
+    /// How the validation inputs are corrupted for `eval_recon` and the
+    /// reconstruction pane.
+    pub eval_corrupt: Corruption,
     /// One per model, in preset order (the base model first).
     pub models: Vec<ModelView>,
     /// What the trainer has to say (a change applied, a refused key, a divergence).
@@ -107,8 +113,12 @@ pub struct ModelView {
     /// Mean |∂h_j/∂x| over the batch and the inputs.
     pub sensitivity: Vec<f32>,
     pub recon: Arc<Recon>,
-    /// Per-pixel MSE on the validation split (inputs corrupted as `eval.corrupt`), when measured.
+    /// Per-pixel MSE on the validation split (inputs corrupted as `eval.corrupt`), at the last epoch's end.
     pub val_recon: Option<f32>,
+    /// The same, live (refreshed about once a second); `None` without a validation split.
+    pub eval_recon: Option<f32>,
+    /// Mean locality of the filters (`analysis::locality`); images only.
+    pub locality: Option<f32>,
     /// Codes of the first validation samples (refreshed about once a second).
     pub codes: Arc<Codes>,
 }

@@ -302,6 +302,15 @@ impl Trainer {
                 self.order.shuffle(&mut self.shuffle);
             }
         }
+        if self.epoch == self.preset.epochs && self.epoch_ended(samples, full_batch) && self.running
+        {
+            // A demo ends where the README measured it; space goes on.
+            self.running = false;
+            self.message = Some(format!(
+                "the preset's {} epochs are done: paused (space goes on)",
+                self.preset.epochs
+            ));
+        }
         match diverged {
             None => Ok(()),
             Some(err) => {
@@ -311,6 +320,11 @@ impl Trainer {
                 Err(err)
             }
         }
+    }
+
+    /// Whether the step just taken ended an epoch.
+    fn epoch_ended(&self, samples: usize, full_batch: bool) -> bool {
+        full_batch || (self.cursor == 0 && samples > 0)
     }
 
     fn count_samples(&mut self, n: usize) {

@@ -2,14 +2,13 @@
 //! last one, and the newest pictures (filters, reconstructions, codes),
 //! built on the trainer's thread so the UI only draws.
 
-use super::slot::Slot;
+use super::slot::{Slot, SlowViews, per_pixel_mse};
 use super::{Codes, ModelView, Recon, Snapshot, Trainer};
+use crate::analysis::locality::mean_locality;
 use crate::analysis::pca::principal_plane;
 use crate::data::Dataset;
 use crate::model::{Activation, Cache, Objective, Params};
 use ndarray::{Array2, Axis};
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,7 +18,7 @@ const RECON_SAMPLES: usize = 6;
 /// their codes are recomputed (a forward pass of them each snapshot would
 /// cost the trainer more than the picture is worth).
 const CODE_SAMPLES: usize = 500;
-const CODE_REFRESH: Duration = Duration::from_secs(1);
+const SLOW_REFRESH: Duration = Duration::from_secs(1);
 /// Codes closer than this to the ends of the activation's range count as saturated.
 const SATURATION_MARGIN: f32 = 0.05;
 
@@ -36,20 +35,28 @@ impl Trainer {
     pub fn snapshot(&mut self) -> Snapshot {
         self.poll_probe();
         let step = self.step;
-        let seed = self.preset.seed;
         let val = &self.val;
         let k = RECON_SAMPLES.min(val.len());
         let idx: Vec<usize> = (0..k).collect();
         let original = val.rows(&idx);
         let labels = val.label_rows(&idx);
+        // Every model repairs the same corrupted digits: the eval corruption's one draw.
+        let corrupted = self.eval_input.select(Axis(0), &idx);
+        let (eval_input, shape, live) = (&self.eval_input, self.train.shape, &self.live_inputs);
+        let running = self.running;
         let models = self
             .slots
             .iter_mut()
             .map(|slot| {
-                // The shown corruption is redrawn each snapshot from a fixed seed, so frames are reproducible.
-                let mut rng = StdRng::seed_from_u64(seed);
-                let corrupted = slot.config.corrupt.apply(&original, &mut rng);
                 let objective = slot.config.objective();
+                let slow = slow_views(
+                    slot,
+                    &objective,
+                    val,
+                    eval_input,
+                    (shape, live),
+                    (step, running),
+                );
                 let reconstructed = objective.forward(&slot.params, &corrupted).x_hat;
                 let stats = match &slot.last {
                     Some(cache) => stats(slot, &objective, cache),
@@ -73,12 +80,14 @@ impl Trainer {
                     sensitivity: stats.sensitivity,
                     recon: Arc::new(Recon {
                         original: original.clone(),
-                        corrupted,
+                        corrupted: corrupted.clone(),
                         reconstructed,
                         labels: labels.clone(),
                     }),
                     val_recon: slot.val_recon,
-                    codes: codes(slot, &objective, val, step),
+                    eval_recon: slow.eval_recon,
+                    locality: slow.locality,
+                    codes: slow.codes,
                 }
             })
             .collect();
@@ -99,6 +108,8 @@ impl Trainer {
                 self.val.len()
             ),
             image_shape: self.train.shape,
+            live_inputs: self.live_inputs.clone(),
+            eval_corrupt: self.preset.eval_corrupt,
             models,
             message: self.message.take(),
             probe: self.probe.clone(),
@@ -106,24 +117,41 @@ impl Trainer {
     }
 }
 
-/// The codes of the first validation samples and their principal plane,
-/// recomputed when the weights have changed and the last ones are older
-/// than `CODE_REFRESH`.
-fn codes(slot: &mut Slot, objective: &Objective, val: &Dataset, step: u64) -> Arc<Codes> {
-    if let Some((at, when, codes)) = &slot.last_codes
-        && (*at == step || when.elapsed() < CODE_REFRESH)
+/// The views that take a pass over the validation split: the codes of its
+/// first samples and their principal plane, the error of repairing its
+/// corrupted version, and the filters' locality; recomputed when the
+/// weights have changed and, while training runs, the last ones are older
+/// than `SLOW_REFRESH` (paused, always: a frame then depends on the step alone).
+fn slow_views(
+    slot: &mut Slot,
+    objective: &Objective,
+    val: &Dataset,
+    eval_input: &Array2<f32>,
+    (shape, live): ((usize, usize), &[bool]),
+    (step, running): (u64, bool),
+) -> SlowViews {
+    if let Some((at, when, views)) = &slot.last_slow
+        && (*at == step || (running && when.elapsed() < SLOW_REFRESH))
     {
-        return codes.clone();
+        return views.clone();
     }
     let idx: Vec<usize> = (0..CODE_SAMPLES.min(val.len())).collect();
     let h = objective.forward(&slot.params, &val.rows(&idx)).h;
-    let codes = Arc::new(Codes {
-        pca: principal_plane(&h),
-        h,
-        labels: val.label_rows(&idx),
+    let eval_recon = (!val.is_empty()).then(|| {
+        let x_hat = objective.forward(&slot.params, eval_input).x_hat;
+        per_pixel_mse(&val.x, &x_hat) as f32
     });
-    slot.last_codes = Some((step, Instant::now(), codes.clone()));
-    codes
+    let views = SlowViews {
+        codes: Arc::new(Codes {
+            pca: principal_plane(&h),
+            h,
+            labels: val.label_rows(&idx),
+        }),
+        eval_recon,
+        locality: mean_locality(&slot.params.views().w1.to_owned(), shape, live),
+    };
+    slot.last_slow = Some((step, Instant::now(), views.clone()));
+    views
 }
 
 fn stats(slot: &Slot, objective: &Objective, cache: &Cache<f32>) -> BatchStats {

@@ -52,6 +52,8 @@ pub enum Action {
     Probe,
     /// Save every model's weights (a checkpoint `--resume` loads).
     SaveCheckpoint,
+    /// Show the cursor's filter enlarged in place of the page, or the page again.
+    ToggleZoom,
     /// Save the frame on screen as a text file.
     Screenshot,
     /// Save the preset with every change and reset of the session: a file that replays it.

@@ -85,14 +85,24 @@ pub struct App {
     /// (columns, rows) of the filter grid at the last layout, for paging.
     grid: (usize, usize),
     log_scale: bool,
-    help: bool,
+    help: Option<HelpPage>,
     message: String,
     quit: bool,
     /// The code-space scatter is shown in place of the filters.
     codes_shown: bool,
+    /// The cursor's filter is shown enlarged in place of the page.
+    zoomed: bool,
     code_axes: CodeAxes,
     /// Set by `S`: the loop that owns the terminal writes the frame out.
     screenshot_due: bool,
+}
+
+/// The pages of the `?` overlay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HelpPage {
+    Keys,
+    /// What each label on screen measures, and the focused model's objective.
+    Labels,
 }
 
 /// What the code-space scatter plots.
@@ -119,10 +129,11 @@ impl App {
             cursor: 0,
             grid: (8, 2),
             log_scale: false,
-            help: false,
+            help: None,
             message: HINT.into(),
             quit: false,
             codes_shown: false,
+            zoomed: false,
             code_axes: CodeAxes::Pca,
             screenshot_due: false,
         };
@@ -263,6 +274,18 @@ impl App {
                 self.focus = (self.focus + 1) % self.series.len().max(1);
                 format!("focus on model {}", self.model_label(self.focus))
             }
+            Action::ToggleZoom => {
+                self.zoomed = !self.zoomed;
+                self.codes_shown = false;
+                if self.zoomed {
+                    format!(
+                        "unit {} enlarged (arrows move, Enter: the page)",
+                        self.cursor
+                    )
+                } else {
+                    "filters page".into()
+                }
+            }
             Action::ToggleCodes => {
                 self.codes_shown = !self.codes_shown;
                 if self.codes_shown {
@@ -310,16 +333,23 @@ impl App {
                 "probe: training classifiers in the background...".into()
             }
             Action::ToggleHelp => {
-                self.help = !self.help;
-                if self.help {
-                    "help (Esc closes)"
-                } else {
-                    "help closed"
+                // Closed → keys → what the labels mean → closed.
+                self.help = match self.help {
+                    None => Some(HelpPage::Keys),
+                    Some(HelpPage::Keys) => Some(HelpPage::Labels),
+                    Some(HelpPage::Labels) => None,
+                };
+                match self.help {
+                    Some(HelpPage::Keys) => {
+                        "help: keys (? again: what the labels mean; Esc closes)"
+                    }
+                    Some(HelpPage::Labels) => "help: what the labels mean (Esc closes)",
+                    None => "help closed",
                 }
                 .into()
             }
             Action::CloseHelp => {
-                self.help = false;
+                self.help = None;
                 "help closed".into()
             }
             Action::Quit => {
@@ -341,6 +371,10 @@ impl App {
     /// Whether `S` asked for the frame to be saved (cleared by asking).
     pub fn take_screenshot(&mut self) -> bool {
         std::mem::take(&mut self.screenshot_due)
+    }
+
+    pub fn zoomed(&self) -> bool {
+        self.zoomed
     }
 
     pub fn codes_shown(&self) -> bool {
@@ -428,6 +462,9 @@ impl App {
         self.log_scale
     }
     pub fn help_visible(&self) -> bool {
+        self.help.is_some()
+    }
+    pub fn help_page(&self) -> Option<HelpPage> {
         self.help
     }
     /// Whether training runs, once the pending pause/step commands are applied.

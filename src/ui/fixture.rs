@@ -32,6 +32,19 @@ pub fn snapshot(run_id: u64, steps: Range<u64>) -> Snapshot {
         running: true,
         dataset: "mnist t10k (9000 train / 1000 val)".into(),
         image_shape: SHAPE,
+        // The two outermost rows and columns never vary, as in MNIST.
+        live_inputs: Arc::new(
+            (0..SHAPE.0 * SHAPE.1)
+                .map(|i| {
+                    let (r, c) = (i / SHAPE.1, i % SHAPE.1);
+                    (2..SHAPE.0 - 2).contains(&r) && (2..SHAPE.1 - 2).contains(&c)
+                })
+                .collect(),
+        ),
+        eval_corrupt: Corruption {
+            kind: CorruptionKind::Mask,
+            level: 0.25,
+        },
         models: vec![model(0, steps.clone()), model(1, steps)],
         message: None,
         probe: ProbeState::Idle,
@@ -173,6 +186,8 @@ pub fn model(index: usize, steps: Range<u64>) -> ModelView {
         sensitivity: (0..HIDDEN).map(|j| 0.01 * (j % 3 + 1) as f32).collect(),
         recon: Arc::new(recon(index)),
         val_recon: Some(0.04),
+        eval_recon: Some(if index == 1 { 0.0191 } else { 0.0253 }),
+        locality: Some(if index == 1 { 0.43 } else { 0.21 }),
         codes: Arc::new(codes(index)),
     }
 }

@@ -2,8 +2,9 @@
 //! (for `aelab render`, screenshots and the snapshot tests).
 
 use super::app::App;
+use super::app::HelpPage;
 use super::layout::{self, Panes};
-use super::panes::{codes, filters, help, jacobian, loss, message, recon, rho_hat, status};
+use super::panes::{codes, filters, help, jacobian, legend, loss, message, recon, rho_hat, status};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -49,8 +50,10 @@ pub fn draw_panes(app: &App, panes: &Panes, area: Rect, buf: &mut Buffer) {
         }
     }
     message::render(app, panes.message, buf);
-    if app.help_visible() {
-        help::render(app, area, buf);
+    match app.help_page() {
+        Some(HelpPage::Keys) => help::render(app, area, buf),
+        Some(HelpPage::Labels) => legend::render(app, area, buf),
+        None => {}
     }
 }
 

@@ -56,6 +56,11 @@ pub const KEYMAP: &[Binding] = &[
     key('x', Action::CodeAxisX, "code space: next unit on x"),
     key('y', Action::CodeAxisY, "code space: next unit on y"),
     key('o', Action::CodePca, "code space: principal comps"),
+    code(
+        KeyCode::Enter,
+        Action::ToggleZoom,
+        "enlarge the cursor's filter",
+    ),
     key('w', Action::SaveCheckpoint, "save the weights"),
     key('S', Action::Screenshot, "save this frame as text"),
     key('R', Action::RecordTimeline, "save the session to replay"),

@@ -32,7 +32,9 @@ impl UiOptions {
         let set = |key: &str| var(key).filter(|v| !v.is_empty());
         let colorterm = set("COLORTERM").unwrap_or_default().to_lowercase();
         let term = set("TERM").unwrap_or_default().to_lowercase();
-        let colors = if set("NO_COLOR").is_some() {
+        // A dumb terminal knows neither colours nor anything beyond ASCII.
+        let dumb = term == "dumb";
+        let colors = if set("NO_COLOR").is_some() || dumb {
             ColorDepth::None
         } else if colorterm == "truecolor" || colorterm == "24bit" {
             ColorDepth::Truecolor
@@ -49,7 +51,7 @@ impl UiOptions {
             .to_lowercase();
         let utf8 = locale.contains("utf-8") || locale.contains("utf8");
         UiOptions {
-            ascii: ascii_flag || !utf8,
+            ascii: ascii_flag || !utf8 || dumb,
             colors,
         }
     }
@@ -105,5 +107,11 @@ mod tests {
             UiOptions::from_env(false, env(&[("LC_ALL", "POSIX"), ("LANG", "en_US.UTF-8")])).ascii
         );
         assert!(UiOptions::from_env(true, env(&[("LANG", "en_US.UTF-8")])).ascii);
+    }
+
+    #[test]
+    fn a_dumb_terminal_gets_ascii_without_colour() {
+        let o = UiOptions::from_env(false, env(&[("TERM", "dumb"), ("LANG", "en_US.UTF-8")]));
+        assert_eq!((o.ascii, o.colors), (true, ColorDepth::None));
     }
 }

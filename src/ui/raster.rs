@@ -11,11 +11,22 @@ use ratatui::symbols::braille::BRAILLE;
 /// Darkest to brightest; one pixel pair per cell.
 pub const ASCII_RAMP: &[u8] = b" .:-=+*#%@";
 
-/// Signed values (filters) to [0, 1] with 0 at mid-grey. Full scale is
-/// `CONTRAST_RMS` root-mean-squares (or max|v| if smaller): a filter's few
-/// extreme weights would otherwise leave everything else mid-grey.
-pub fn normalise_signed(values: &[f32]) -> Vec<f32> {
-    let finite = || values.iter().filter(|v| v.is_finite());
+/// Signed values (filters) to [0, 1] with 0 at mid-grey, scaled on the
+/// `live` inputs only (those that vary in the data; the others are drawn
+/// mid-grey): MNIST's border pixels are almost always 0, so nothing holds
+/// their weights, and with Adam they grow until they set the grey scale and
+/// the stroke in the middle vanishes. Full scale is `CONTRAST_RMS`
+/// root-mean-squares (or max|v| if smaller), so a few extreme weights among
+/// the live ones cannot flatten the rest either.
+pub fn normalise_signed(values: &[f32], live: &[bool]) -> Vec<f32> {
+    let counts = |i: usize| live.get(i).copied().unwrap_or(true);
+    let finite = || {
+        values
+            .iter()
+            .enumerate()
+            .filter(|&(i, v)| counts(i) && v.is_finite())
+            .map(|(_, v)| v)
+    };
     let max = finite().fold(0.0f32, |m, v| m.max(v.abs()));
     let count = finite().count().max(1) as f32;
     let rms = (finite().map(|v| v * v).sum::<f32>() / count).sqrt();
@@ -23,8 +34,9 @@ pub fn normalise_signed(values: &[f32]) -> Vec<f32> {
     let scale = if full > 0.0 { 0.5 / full } else { 0.0 };
     values
         .iter()
-        .map(|v| {
-            if v.is_finite() {
+        .enumerate()
+        .map(|(i, v)| {
+            if counts(i) && v.is_finite() {
                 (0.5 + v * scale).clamp(0.0, 1.0)
             } else {
                 0.5
@@ -69,6 +81,18 @@ pub fn tile_size(shape: (usize, usize), mode: DrawMode, max: (u16, u16)) -> (u16
         .max(h / f64::from(max.1.max(1)))
         .max(1.0);
     ((w / k).ceil() as u16, (h / k).ceil() as u16)
+}
+
+/// The largest tile (width, height) in cells inside `room` that shows an
+/// image of `shape` undistorted, growing it past one pixel a dot if need be.
+pub fn fit_tile(shape: (usize, usize), mode: DrawMode, room: (u16, u16)) -> (u16, u16) {
+    let (pw, ph) = pixels_per_cell(mode);
+    let (w, h) = (shape.1 as f64 / pw as f64, shape.0 as f64 / ph as f64);
+    let k = (f64::from(room.0) / w.max(1e-9)).min(f64::from(room.1) / h.max(1e-9));
+    (
+        ((w * k).floor() as u16).clamp(1, room.0.max(1)),
+        ((h * k).floor() as u16).clamp(1, room.1.max(1)),
+    )
 }
 
 /// Box-averages (or repeats, when growing) `pixels` (rows × cols) to out_rows × out_cols.
@@ -228,6 +252,14 @@ mod tests {
         assert_eq!(tile_size((28, 28), DrawMode::Braille, (14, 7)), (14, 7));
         assert_eq!(tile_size((8, 8), DrawMode::HalfBlocks, (14, 7)), (8, 4));
         assert_eq!(resample(&[0.0, 1.0, 1.0, 0.0], (2, 2), (1, 1)), vec![0.5]);
-        assert_eq!(normalise_signed(&[-2.0, 0.0, 1.0]), vec![0.0, 0.5, 0.75]);
+        assert_eq!(
+            normalise_signed(&[-2.0, 0.0, 1.0], &[]),
+            vec![0.0, 0.5, 0.75]
+        );
+        // A dead input is mid-grey and does not set the scale.
+        assert_eq!(
+            normalise_signed(&[-2.0, 0.0, 1.0, 90.0], &[true, true, true, false]),
+            vec![0.0, 0.5, 0.75, 0.5]
+        );
     }
 }

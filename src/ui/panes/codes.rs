@@ -40,14 +40,26 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
         m.codes.h.nrows()
     );
     let inner = framed(app, area, buf, title, index);
-    if inner.width < 2 || inner.height < 2 {
+    if inner.width < 2 || inner.height < 3 {
         return;
     }
+    let labelled = m.codes.labels.is_some();
+    let inner = if labelled {
+        legend(app, inner, buf);
+        Rect {
+            height: inner.height - 1,
+            ..inner
+        }
+    } else {
+        inner
+    };
     let points = project(&m.codes, app.code_axes());
     let Some((x_range, y_range)) = ranges(&points) else {
         return;
     };
-    let (dots_x, dots_y) = if t.ascii { (1, 1) } else { (2, 4) };
+    // Labelled samples are drawn as their digit (readable without colour),
+    // one a cell; unlabelled ones as braille dots.
+    let (dots_x, dots_y) = if t.ascii || labelled { (1, 1) } else { (2, 4) };
     let (w, h) = (
         inner.width as usize * dots_x,
         inner.height as usize * dots_y,
@@ -76,12 +88,24 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
         let style = label
             .and_then(|l| t.label(l))
             .map_or(Style::new(), |c| Style::new().fg(c));
-        let glyph = if t.ascii {
-            label.map_or('*', |l| char::from(b'0' + l % 10)).to_string()
-        } else {
-            BRAILLE[b as usize].to_string()
+        let glyph = match label {
+            Some(l) => char::from(b'0' + l % 10).to_string(),
+            None if t.ascii => "*".to_string(),
+            None => BRAILLE[b as usize].to_string(),
         };
         put(buf, inner, x, y, &glyph, style);
+    }
+}
+
+/// The bottom row: each digit in its colour, so the colours can be read.
+fn legend(app: &App, inner: Rect, buf: &mut Buffer) {
+    let t = theme(app);
+    let y = inner.bottom() - 1;
+    put(buf, inner, inner.x, y, "label:", t.dim());
+    for l in 0..10u8 {
+        let style = t.label(l).map_or(Style::new(), |c| Style::new().fg(c));
+        let x = inner.x + 7 + 2 * u16::from(l);
+        put(buf, inner, x, y, &l.to_string(), style);
     }
 }
 

@@ -2,7 +2,7 @@
 //! shape and drawn as a small picture, with a cursor on one unit whose
 //! numbers (ρ̂_j, ‖W1[j]‖, mean |∂h_j/∂x|) are shown beneath.
 
-use super::{framed, model, num, put, theme, who};
+use super::{fit, framed, framed_fit, model, num, put, theme, who};
 use crate::ui::app::{App, DrawMode};
 use crate::ui::raster;
 use ratatui::buffer::Buffer;
@@ -63,58 +63,66 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer, tile_max: (
     let cursor = app.cursor().min(hidden.saturating_sub(1));
     let first = cursor / per_page * per_page;
     let last = (first + per_page).min(hidden);
-    let title = format!(
-        "filters {} {}-{}/{} [{}]",
-        who(app, index),
-        first,
-        last.saturating_sub(1),
-        hidden,
-        app.draw_mode().name()
-    );
-    let inner = framed(app, area, buf, title, index);
+    let pages = if app.zoomed() {
+        format!(" unit {cursor}/{hidden}")
+    } else {
+        format!(" {}-{}/{}", first, last.saturating_sub(1), hidden)
+    };
+    let pieces = [
+        format!("filters {}", who(app, index)),
+        m.locality
+            .map_or(String::new(), |l| format!(" locality {}", num(l.into()))),
+        pages,
+        format!(" [{}]", app.draw_mode().name()),
+    ];
+    let inner = framed_fit(app, area, buf, &pieces, index);
     if hidden == 0 || inner.is_empty() {
         return;
     }
     let g = grid_area(area);
-    let (w, h) = raster::tile_size(shape, app.draw_mode(), tile_max);
-    for j in first..last {
-        let k = j - first;
-        let x = g.x + (k % cols.max(1)) as u16 * (w + 1) + 1;
-        let y = g.y + (k / cols.max(1)) as u16 * (h + 1);
-        let pixels = raster::normalise_signed(&m.filters.row(j).to_vec());
-        raster::draw(
-            buf,
-            Rect::new(x, y, w, h).intersection(g),
-            &pixels,
-            shape,
-            app.draw_mode(),
-            &t,
-        );
-        if j == cursor {
-            for dy in 0..h {
-                put(buf, g, x - 1, y + dy, ">", t.accent());
+    let live = app.snapshot().map_or(&[][..], |s| &s.live_inputs[..]);
+    let pixels = |j: usize| raster::normalise_signed(&m.filters.row(j).to_vec(), live);
+    if app.zoomed() {
+        // The cursor's filter as large as the pane allows, centred.
+        let (w, h) = raster::fit_tile(shape, app.draw_mode(), (g.width, g.height));
+        let at = Rect::new(g.x + (g.width - w) / 2, g.y + (g.height - h) / 2, w, h);
+        raster::draw(buf, at, &pixels(cursor), shape, app.draw_mode(), &t);
+    } else {
+        let (w, h) = raster::tile_size(shape, app.draw_mode(), tile_max);
+        for j in first..last {
+            let k = j - first;
+            let x = g.x + (k % cols.max(1)) as u16 * (w + 1) + 1;
+            let y = g.y + (k / cols.max(1)) as u16 * (h + 1);
+            let tile = Rect::new(x, y, w, h).intersection(g);
+            raster::draw(buf, tile, &pixels(j), shape, app.draw_mode(), &t);
+            if j == cursor {
+                for dy in 0..h {
+                    put(buf, g, x - 1, y + dy, ">", t.accent());
+                }
             }
         }
     }
-    let info = format!(
-        "unit {cursor}  {}={}  {}={}  {}={}",
-        t.sym("ρ̂", "rho"),
-        m.rho_hat.get(cursor).map_or("-".into(), |&v| num(v.into())),
-        t.sym("‖W1‖", "|W1|"),
-        m.filter_norms
-            .get(cursor)
-            .map_or("-".into(), |&v| num(v.into())),
-        t.sym("|∂h/∂x|", "|dh/dx|"),
-        m.sensitivity
-            .get(cursor)
-            .map_or("-".into(), |&v| num(v.into())),
-    );
+    let value = |v: Option<&f32>| v.map_or("-".into(), |&v| num(v.into()));
+    let info = [
+        format!("unit {cursor}"),
+        format!("  {}={}", t.sym("ρ̂", "rho"), value(m.rho_hat.get(cursor))),
+        format!(
+            "  {}={}",
+            t.sym("‖W1‖", "|W1|"),
+            value(m.filter_norms.get(cursor))
+        ),
+        format!(
+            "  {}={}",
+            t.sym("|∂h/∂x|", "|dh/dx|"),
+            value(m.sensitivity.get(cursor))
+        ),
+    ];
     put(
         buf,
         inner,
         inner.x,
         inner.bottom().saturating_sub(1),
-        &info,
+        &fit(&info, inner.width as usize),
         t.title(false),
     );
 }

@@ -1,7 +1,7 @@
 //! The contractive picture: mean ‖J‖²_F over time, its spread over hidden
 //! units (min / median / max of each unit's share) and the saturated fraction.
 
-use super::{framed, model, num, put, theme};
+use super::{fit, framed, model, num, put, theme};
 use crate::ui::app::App;
 use crate::ui::plot::{self, Curve};
 use ratatui::buffer::Buffer;
@@ -27,20 +27,33 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
         index,
     );
     let Some(m) = model(app, index) else { return };
-    let now = format!(
-        "mean {}  saturated {:.0}%",
-        num(m.jacobian_fro2.into()),
-        m.saturated * 100.0
+    let width = inner.width as usize;
+    let now = [
+        format!("mean {}", num(m.jacobian_fro2.into())),
+        format!("  saturated {:.0}%", m.saturated * 100.0),
+    ];
+    put(
+        buf,
+        inner,
+        inner.x,
+        inner.y,
+        &fit(&now, width),
+        t.title(false),
     );
-    put(buf, inner, inner.x, inner.y, &now, t.title(false));
     if let Some((lo, med, hi)) = spread(&m.jacobian_units) {
-        let units = format!(
-            "unit min/med/max {}/{}/{}",
-            num(lo.into()),
-            num(med.into()),
-            num(hi.into())
+        let units = [
+            format!("units min {}", num(lo.into())),
+            format!(" med {}", num(med.into())),
+            format!(" max {}", num(hi.into())),
+        ];
+        put(
+            buf,
+            inner,
+            inner.x,
+            inner.y + 1,
+            &fit(&units, width),
+            t.dim(),
         );
-        put(buf, inner, inner.x, inner.y + 1, &units, t.dim());
     }
     let Some(series) = app.series(index) else {
         return;

@@ -1,7 +1,8 @@
 //! The objective over the run, with its split into reconstruction and
 //! penalty; `l` switches between a linear and a log axis.
 
-use super::{framed, num, put, theme, who};
+use super::{fit, framed, num, put, theme, who};
+use crate::model::{Corruption, CorruptionKind};
 use crate::train::LossPoint;
 use crate::ui::app::App;
 use crate::ui::plot::{self, Curve};
@@ -10,6 +11,46 @@ use ratatui::layout::Rect;
 
 /// Room for an axis label like "1.23e-2".
 const GUTTER: u16 = 8;
+
+/// The second line: the error that compares models whatever they train on —
+/// clean validation inputs reconstructed from the same corrupted versions —
+/// with the best of the models marked.
+fn eval_line(app: &App, index: usize, inner: Rect, buf: &mut Buffer) {
+    let t = theme(app);
+    let Some(s) = app.snapshot() else { return };
+    let Some(err) = s.models.get(index).and_then(|m| m.eval_recon) else {
+        return;
+    };
+    let best = s
+        .models
+        .iter()
+        .filter_map(|m| m.eval_recon)
+        .fold(f32::INFINITY, f32::min);
+    let is_best = s.models.len() > 1 && err <= best;
+    let pieces = [
+        format!("val err {}", num(err.into())),
+        if is_best {
+            t.sym(" ★ best", " * best").to_string()
+        } else {
+            String::new()
+        },
+        match s.eval_corrupt.kind {
+            CorruptionKind::None => " on clean inputs".to_string(),
+            _ => format!(" from {}", eval_text(&s.eval_corrupt, t.ascii)),
+        },
+    ];
+    let style = if is_best { t.good() } else { t.title(false) };
+    let text = fit(&pieces, inner.width as usize);
+    put(buf, inner, inner.x, inner.y + 1, &text, style);
+}
+
+/// "mask q=0.25", "gaussian σ=0.1".
+fn eval_text(c: &Corruption, ascii: bool) -> String {
+    match c.kind {
+        CorruptionKind::Gaussian if ascii => format!("gaussian sigma={}", num(c.level)),
+        kind => format!("{} {}={}", kind.name(), kind.level_name(), num(c.level)),
+    }
+}
 
 fn penalty(p: &LossPoint) -> f32 {
     p.weight_decay + p.sparsity + p.l1 + p.contractive
@@ -53,6 +94,7 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
         );
         x += w;
     }
+    eval_line(app, index, inner, buf);
     let points = series.loss.plotted();
     // Log scale: plot log10; zero (a penalty that is off) is not drawn.
     let tf = |v: f32| {
@@ -100,8 +142,8 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
         return;
     };
     let plot_area = Rect {
-        y: inner.y + 1,
-        height: inner.height.saturating_sub(1),
+        y: inner.y + 2,
+        height: inner.height.saturating_sub(2),
         ..inner
     };
     let untf = |v: f64| if app.log_scale() { 10f64.powf(v) } else { v };

@@ -5,6 +5,7 @@ pub mod codes;
 pub mod filters;
 pub mod help;
 pub mod jacobian;
+pub mod legend;
 pub mod loss;
 pub mod message;
 pub mod recon;
@@ -45,6 +46,50 @@ pub fn framed(app: &App, area: Rect, buf: &mut Buffer, title: String, index: usi
     let inner = block.inner(area);
     block.render(area, buf);
     inner
+}
+
+/// The pieces that fit whole in `width` characters, in order; a piece that
+/// does not fit is dropped with all after it, so nothing is cut mid-number.
+pub fn fit(pieces: &[String], width: usize) -> String {
+    let mut out = String::new();
+    for piece in pieces {
+        if out.chars().count() + piece.chars().count() > width {
+            break;
+        }
+        out.push_str(piece);
+    }
+    out
+}
+
+/// `framed` with a title made of whole pieces that fit the border.
+pub fn framed_fit(
+    app: &App,
+    area: Rect,
+    buf: &mut Buffer,
+    pieces: &[String],
+    index: usize,
+) -> Rect {
+    let title = fit(pieces, area.width.saturating_sub(2) as usize);
+    framed(app, area, buf, title, index)
+}
+
+/// Writes `text` into `area` word by word, line by line, as far as it fits.
+pub fn put_wrapped(buf: &mut Buffer, area: Rect, text: &str, style: Style) {
+    let width = area.width as usize;
+    let mut line = String::new();
+    let mut y = area.y;
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            put(buf, area, area.x, y, &line, style);
+            y += 1;
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    put(buf, area, area.x, y, &line, style);
 }
 
 /// Writes `text` at (x, y), clipped to `area` and the buffer (set_stringn alone panics outside).

@@ -2,7 +2,7 @@
 //! effect of denoising is visible next to the vanilla model's.
 
 use super::filters::shape_for;
-use super::{framed, model, put, theme, who};
+use super::{fit, framed, model, num, put, theme, who};
 use crate::ui::app::App;
 use crate::ui::raster;
 use ratatui::buffer::Buffer;
@@ -16,7 +16,22 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer, tile_max: (
         app,
         area,
         buf,
-        format!("reconstructions {}", who(app, index)),
+        fit(
+            &[
+                format!("reconstructions {}", who(app, index)),
+                app.snapshot()
+                    .filter(|s| !s.eval_corrupt.is_identity())
+                    .map_or(String::new(), |s| {
+                        format!(
+                            " of {} {}={}",
+                            s.eval_corrupt.kind.name(),
+                            s.eval_corrupt.kind.level_name(),
+                            num(s.eval_corrupt.level)
+                        )
+                    }),
+            ],
+            area.width.saturating_sub(2) as usize,
+        ),
         index,
     );
     let Some(m) = model(app, index) else { return };

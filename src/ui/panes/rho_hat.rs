@@ -1,7 +1,8 @@
 //! Histogram of the hidden units' mean activations ρ̂_j over [0, 1], with the
 //! sparsity target ρ marked when the KL penalty is on.
 
-use super::{framed, model, num, put, theme};
+use super::{framed, model, num, put, put_wrapped, theme};
+use crate::model::Activation;
 use crate::ui::app::App;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -35,6 +36,16 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
     });
     let inner = framed(app, area, buf, format!("{name}{target}"), index);
     let Some(m) = m else { return };
+    let encoder = app.config(index).map(|c| c.encoder);
+    if matches!(encoder, Some(Activation::Relu | Activation::Linear)) {
+        // A mean activation on [0, 1] means nothing for unbounded codes.
+        let text = format!(
+            "{name} is for codes in (0, 1); {} codes are unbounded",
+            encoder.map_or("", |e| e.name())
+        );
+        put_wrapped(buf, inner, &text, t.dim());
+        return;
+    }
     if inner.height < 2 || inner.width < 2 {
         return;
     }

@@ -1,7 +1,7 @@
 //! The top lines: the run (data, step, epoch, speed, running) and one line
 //! per model (variant, corruption, regularisers that are on, optimiser).
 
-use super::{num, put, theme};
+use super::{fit, num, put, theme};
 use crate::settings::ModelConfig;
 use crate::train::ProbeState;
 use crate::ui::app::App;
@@ -55,16 +55,24 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             )
         }
     };
-    let run = format!(
-        "{sep}step {}{sep}epoch {}{sep}{:.0} samples/s{sep}run {} seed {}{probe}{sep}{}",
-        s.step, s.epoch, s.samples_per_s, s.run_id, s.seed, s.dataset
-    );
-    put(buf, area, x, area.y, &run, t.title(false));
+    // Whole fields only: what does not fit is left out, never cut.
+    let run = [
+        format!("{sep}step {}", s.step),
+        format!("{sep}epoch {}", s.epoch),
+        format!("{sep}{:.0} samples/s", s.samples_per_s),
+        format!("{sep}run {} seed {}", s.run_id, s.seed),
+        probe,
+        format!("{sep}{}", s.dataset),
+    ];
+    let room = area.right().saturating_sub(x) as usize;
+    put(buf, area, x, area.y, &fit(&run, room), t.title(false));
     for i in 0..s.models.len() {
         let Some(config) = app.config(i) else { break };
         let focused = i == app.focus();
         let marker = if focused { t.sym("▸ ", "> ") } else { "  " };
-        let line = format!("{marker}{}", model_line(config, &t, sep));
+        let mut pieces = vec![marker.to_string()];
+        pieces.extend(model_line(config, &t, sep));
+        let line = fit(&pieces, area.width as usize);
         put(
             buf,
             area,
@@ -76,9 +84,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// "dae: denoising · corrupt mask q=0.25 · λ=0.003 · adam lr 1.00e-3 · sigmoid/sigmoid h=64",
-/// what a key changes first, the architecture (fixed) last.
-pub fn model_line(c: &ModelConfig, t: &Theme, sep: &str) -> String {
+/// "dae: denoising · corrupt mask q=0.25 · λ=0.003 · adam lr 1.00e-3 · sigmoid/sigmoid h=64"
+/// in fields, what a key changes first, the architecture (fixed) last.
+pub fn model_line(c: &ModelConfig, t: &Theme, sep: &str) -> Vec<String> {
     let tied = if c.tied { " tied" } else { "" };
     let p = &c.penalties;
     let mut regs = Vec::new();
@@ -112,15 +120,16 @@ pub fn model_line(c: &ModelConfig, t: &Theme, sep: &str) -> String {
     } else {
         regs.join(" ")
     };
-    format!(
-        "{}: {}{sep}corrupt {}{sep}{regs}{sep}{} lr {:.2e}{sep}{}/{} h={}{tied}",
-        c.label,
-        c.variant.name(),
-        corruption_text(c, t.ascii),
-        c.optimizer.name(),
-        c.lr,
-        c.encoder.name(),
-        c.decoder.name(),
-        c.hidden,
-    )
+    vec![
+        format!("{}: {}", c.label, c.variant.name()),
+        format!("{sep}corrupt {}", corruption_text(c, t.ascii)),
+        format!("{sep}{regs}"),
+        format!("{sep}{} lr {:.2e}", c.optimizer.name(), c.lr),
+        format!(
+            "{sep}{}/{} h={}{tied}",
+            c.encoder.name(),
+            c.decoder.name(),
+            c.hidden
+        ),
+    ]
 }
