@@ -174,3 +174,23 @@ fn ascii_frames_contain_only_ascii() {
         }
     }
 }
+
+/// The second `?` page (what the labels mean, the focused J term by term),
+/// the enlarged filter and the labelled code space, at both sizes.
+#[test]
+fn labels_page_zoomed_filter_and_code_space_at_120x40_and_80x24() {
+    let mut labels = app(UNICODE);
+    labels.update(Action::ToggleHelp);
+    labels.update(Action::ToggleHelp);
+    let mut zoom = app(UNICODE);
+    zoom.update(Action::ToggleZoom);
+    let mut codes = app(UNICODE);
+    codes.update(Action::ToggleCodes);
+    for (w, h) in [(120, 40), (80, 24)] {
+        assert_snapshot!(format!("labels_{w}x{h}"), render_text(&labels, w, h));
+        assert_snapshot!(format!("zoom_{w}x{h}"), frame(&zoom, w, h));
+        assert_snapshot!(format!("codes_{w}x{h}"), render_text(&codes, w, h));
+    }
+    let text = render_text(&labels, 120, 40);
+    assert!(text.contains("J = ½‖x̂−x‖²"), "{text}");
+}

@@ -63,6 +63,58 @@ pub fn pca(x: &Array2<f64>, k: usize) -> Result<Pca, PcaError> {
     })
 }
 
+/// PCA of a training set, kept to hold a linear autoencoder of `k` codes
+/// against while it trains (the lab's pca-digits).
+pub struct PcaReference {
+    pub k: usize,
+    /// inputs × k.
+    pub components: Array2<f64>,
+    /// (1/m) Σ_i ‖x_i − x̂_i‖² of the best rank-k reconstruction (centred data).
+    pub error: f64,
+}
+
+/// How close a linear autoencoder is to PCA, now.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PcaComparison {
+    pub k: usize,
+    /// (1/m) Σ_i ‖x_i − x̂_i‖² of the autoencoder on the same data: twice
+    /// its reconstruction term ½‖x̂ − x‖² averaged over the samples.
+    pub ae_error: f64,
+    pub pca_error: f64,
+    /// The smallest cosine of the principal angles between the decoder's
+    /// span and the top-k principal subspace (1 = the same subspace).
+    pub min_cos: f64,
+}
+
+impl PcaReference {
+    /// PCA of `x` (m × inputs, one sample a row; centred here).
+    pub fn of(x: &Array2<f32>, k: usize) -> Option<PcaReference> {
+        let m = x.nrows();
+        let mut z = x.mapv(f64::from);
+        z -= &z.mean_axis(ndarray::Axis(0))?;
+        let z = z / (m as f64).sqrt();
+        let p = pca(&z, k).ok()?;
+        let error = projection_error(&z, &p.components);
+        Some(PcaReference {
+            k,
+            components: p.components,
+            error,
+        })
+    }
+
+    /// The autoencoder whose mean squared reconstruction error per sample
+    /// is `ae_error` and whose decoder is `decoder` (inputs × k), against PCA.
+    pub fn compare(&self, ae_error: f64, decoder: &Array2<f64>) -> Option<PcaComparison> {
+        let cosines = principal_cosines(decoder, &self.components).ok()?;
+        Some(PcaComparison {
+            k: self.k,
+            ae_error,
+            pca_error: self.error,
+            min_cos: cosines.iter().copied().fold(f64::INFINITY, f64::min),
+        })
+    }
+}
+
 /// Each row of `h` (k × units, e.g. codes) projected on its first two
 /// principal components, centred; empty when there are fewer than 2 units or rows.
 pub fn principal_plane(h: &Array2<f32>) -> Vec<(f64, f64)> {

@@ -197,6 +197,10 @@ fn models(source: &Source) -> Result<Vec<ModelConfig>, PresetError> {
             tables.push(merged);
         }
     }
+    // The base model's own label is not inherited by the others.
+    if let Some(label) = source.table.get("label") {
+        tables[0].insert("label".into(), label.clone());
+    }
     let mut models: Vec<ModelConfig> = Vec::new();
     for (i, table) in tables.into_iter().enumerate() {
         let mut model = resolve::model(source, table, i)?;

@@ -12,6 +12,9 @@ use toml::Table;
 #[serde(deny_unknown_fields)]
 pub struct RawFile {
     pub name: Option<String>,
+    /// The base model's label (default: its variant's name).
+    #[allow(dead_code)] // read with the base model's table
+    pub label: Option<String>,
     pub seed: Option<u64>,
     #[allow(dead_code)] // model keys are read per model, from each model's table
     pub variant: Option<Variant>,

@@ -2,6 +2,8 @@
 //! the update it takes on a batch.
 
 use super::{Codes, LossPoint};
+use crate::analysis::jacobian::AlongAcross;
+use crate::analysis::pca::PcaComparison;
 
 /// What a snapshot shows that costs a pass over many validation samples:
 /// refreshed about once a second, not every snapshot.
@@ -12,6 +14,10 @@ pub struct SlowViews {
     /// from their `eval.corrupt` versions (the same draw for every model).
     pub eval_recon: Option<f32>,
     pub locality: Option<f32>,
+    /// A linear autoencoder against PCA with as many components.
+    pub pca: Option<PcaComparison>,
+    /// The encoder's sensitivity along / across the data's curve (toy data).
+    pub along_across: Option<AlongAcross>,
 }
 use crate::model::{Cache, Params, Terms};
 use crate::optim::{self, Lbfgs, Optimizer, OptimizerKind};

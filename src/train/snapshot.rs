@@ -1,6 +1,8 @@
 //! What the trainer reports to the UI: every loss point since the previous
 //! snapshot (none is lost), and the newest pictures (the newest wins).
 
+use crate::analysis::jacobian::AlongAcross;
+use crate::analysis::pca::PcaComparison;
 use crate::analysis::probe::ProbeReport;
 use crate::model::Corruption;
 use crate::settings::{Context, ModelConfig};
@@ -119,6 +121,10 @@ pub struct ModelView {
     pub eval_recon: Option<f32>,
     /// Mean locality of the filters (`analysis::locality`); images only.
     pub locality: Option<f32>,
+    /// A linear autoencoder against PCA of the same k (pca-digits).
+    pub pca: Option<PcaComparison>,
+    /// The encoder's sensitivity along / across the data's curve (toy data).
+    pub along_across: Option<AlongAcross>,
     /// Codes of the first validation samples (refreshed about once a second).
     pub codes: Arc<Codes>,
 }

@@ -7,6 +7,7 @@ use super::ProbeState;
 use super::slot::{EpochSum, Slot, Stepper, per_pixel_mse};
 use crate::analysis::jacobian::{AlongAcross, along_across};
 use crate::analysis::locality::{live_inputs, mean_locality};
+use crate::analysis::pca::PcaReference;
 use crate::analysis::probe::ProbeReport;
 use crate::data::Dataset;
 use crate::model::Loss;
@@ -80,6 +81,9 @@ pub struct Trainer {
     pub(super) eval_input: Array2<f32>,
     /// Which inputs vary in the training data (filters are judged on these).
     pub(super) live_inputs: Arc<Vec<bool>>,
+    /// PCA of the training split, when the base model is a linear
+    /// autoencoder: the lab holds it against the lecture's result.
+    pub(super) pca_reference: Option<Arc<PcaReference>>,
     pub(super) slots: Vec<Slot>,
     /// The facts of the run that changes are judged against.
     pub(super) context: Context,
@@ -150,9 +154,15 @@ impl Trainer {
         let mut rng = StdRng::seed_from_u64(seed ^ EVAL_NOISE);
         let eval_input = preset.eval_corrupt.apply(&val.x, &mut rng);
         let live_inputs = Arc::new(live_inputs(&train.x));
+        let base = &preset.models[0];
+        let linear = |a| a == crate::model::Activation::Linear;
+        let pca_reference = (linear(base.encoder) && linear(base.decoder))
+            .then(|| PcaReference::of(&train.x, base.hidden).map(Arc::new))
+            .flatten();
         let mut t = Trainer {
             eval_input,
             live_inputs,
+            pca_reference,
             context,
             seed,
             order: Vec::new(),

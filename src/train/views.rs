@@ -4,8 +4,10 @@
 
 use super::slot::{Slot, SlowViews, per_pixel_mse};
 use super::{Codes, ModelView, Recon, Snapshot, Trainer};
+use crate::analysis::jacobian::along_across;
 use crate::analysis::locality::mean_locality;
 use crate::analysis::pca::principal_plane;
+use crate::analysis::pca::{PcaComparison, PcaReference};
 use crate::data::Dataset;
 use crate::model::{Activation, Cache, Objective, Params};
 use ndarray::{Array2, Axis};
@@ -44,6 +46,11 @@ impl Trainer {
         let corrupted = self.eval_input.select(Axis(0), &idx);
         let (eval_input, shape, live) = (&self.eval_input, self.train.shape, &self.live_inputs);
         let running = self.running;
+        let sets = Sets {
+            train: &self.train,
+            val,
+            pca: self.pca_reference.as_deref(),
+        };
         let models = self
             .slots
             .iter_mut()
@@ -52,7 +59,7 @@ impl Trainer {
                 let slow = slow_views(
                     slot,
                     &objective,
-                    val,
+                    &sets,
                     eval_input,
                     (shape, live),
                     (step, running),
@@ -87,6 +94,8 @@ impl Trainer {
                     val_recon: slot.val_recon,
                     eval_recon: slow.eval_recon,
                     locality: slow.locality,
+                    pca: slow.pca,
+                    along_across: slow.along_across,
                     codes: slow.codes,
                 }
             })
@@ -122,10 +131,17 @@ impl Trainer {
 /// corrupted version, and the filters' locality; recomputed when the
 /// weights have changed and, while training runs, the last ones are older
 /// than `SLOW_REFRESH` (paused, always: a frame then depends on the step alone).
+/// The data the slow views are measured on.
+struct Sets<'a> {
+    train: &'a Dataset,
+    val: &'a Dataset,
+    pca: Option<&'a PcaReference>,
+}
+
 fn slow_views(
     slot: &mut Slot,
     objective: &Objective,
-    val: &Dataset,
+    sets: &Sets,
     eval_input: &Array2<f32>,
     (shape, live): ((usize, usize), &[bool]),
     (step, running): (u64, bool),
@@ -135,6 +151,7 @@ fn slow_views(
     {
         return views.clone();
     }
+    let val = sets.val;
     let idx: Vec<usize> = (0..CODE_SAMPLES.min(val.len())).collect();
     let h = objective.forward(&slot.params, &val.rows(&idx)).h;
     let eval_recon = (!val.is_empty()).then(|| {
@@ -149,9 +166,39 @@ fn slow_views(
         }),
         eval_recon,
         locality: mean_locality(&slot.params.views().w1.to_owned(), shape, live),
+        pca: sets
+            .pca
+            .and_then(|p| pca_comparison(p, slot, objective, &sets.train.x)),
+        along_across: val
+            .tangents
+            .as_ref()
+            .map(|t| along_across(objective, &slot.params, &val.x, t)),
     };
     slot.last_slow = Some((step, Instant::now(), views.clone()));
     views
+}
+
+/// A linear autoencoder of k codes on the training data, against PCA.
+fn pca_comparison(
+    reference: &PcaReference,
+    slot: &Slot,
+    objective: &Objective,
+    x: &Array2<f32>,
+) -> Option<PcaComparison> {
+    let c = &slot.config;
+    let linear = c.encoder == Activation::Linear && c.decoder == Activation::Linear;
+    if !linear || c.hidden != reference.k {
+        return None;
+    }
+    let x_hat = objective.forward(&slot.params, x).x_hat;
+    // Σ over pixels, mean over samples: the error PCA minimises.
+    let ae_error = per_pixel_mse(x, &x_hat) * x.ncols() as f64;
+    let views = slot.params.views();
+    let decoder = match views.w2 {
+        Some(w2) => w2.mapv(f64::from),
+        None => views.w1.t().mapv(f64::from),
+    };
+    reference.compare(ae_error, &decoder)
 }
 
 fn stats(slot: &Slot, objective: &Objective, cache: &Cache<f32>) -> BatchStats {

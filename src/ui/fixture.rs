@@ -188,6 +188,8 @@ pub fn model(index: usize, steps: Range<u64>) -> ModelView {
         val_recon: Some(0.04),
         eval_recon: Some(if index == 1 { 0.0191 } else { 0.0253 }),
         locality: Some(if index == 1 { 0.43 } else { 0.21 }),
+        pca: None,
+        along_across: None,
         codes: Arc::new(codes(index)),
     }
 }

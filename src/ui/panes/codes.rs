@@ -2,7 +2,7 @@
 //! coloured by label, on two chosen units or the first two principal
 //! components. Braille dots (2×4 a cell); under `--ascii` the label digit.
 
-use super::{framed, model, put, theme, who};
+use super::{framed, framed_fit, model, put, theme, who};
 use crate::train::Codes;
 use crate::ui::app::{App, CodeAxes};
 use ratatui::buffer::Buffer;
@@ -34,12 +34,12 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
         CodeAxes::Pca => "PC1 vs PC2".to_string(),
         CodeAxes::Units(x, y) => format!("unit {x} vs unit {y}"),
     };
-    let title = format!(
-        "code space {} {axes} ({} samples)",
-        who(app, index),
-        m.codes.h.nrows()
-    );
-    let inner = framed(app, area, buf, title, index);
+    let pieces = [
+        format!("code space {}", who(app, index)),
+        format!(" {axes}"),
+        format!(" ({} samples)", m.codes.h.nrows()),
+    ];
+    let inner = framed_fit(app, area, buf, &pieces, index);
     if inner.width < 2 || inner.height < 3 {
         return;
     }

@@ -40,7 +40,21 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
         &fit(&now, width),
         t.title(false),
     );
-    if let Some((lo, med, hi)) = spread(&m.jacobian_units) {
+    if let Some(a) = m.along_across {
+        // The contractive point on the toy curve: sensitive along it, not across.
+        let pieces = [
+            format!("along {}", num(a.along)),
+            format!(" across {}", num(a.across)),
+        ];
+        put(
+            buf,
+            inner,
+            inner.x,
+            inner.y + 1,
+            &fit(&pieces, width),
+            t.accent(),
+        );
+    } else if let Some((lo, med, hi)) = spread(&m.jacobian_units) {
         let units = [
             format!("units min {}", num(lo.into())),
             format!(" med {}", num(med.into())),

@@ -36,6 +36,31 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
     });
     let inner = framed(app, area, buf, format!("{name}{target}"), index);
     let Some(m) = m else { return };
+    if let Some(p) = m.pca {
+        // The lecture's result, live: a linear autoencoder's error meets PCA's.
+        let lines = [
+            format!("vs PCA, k = {} (training set)", p.k),
+            format!("AE  {} {}", t.sym("‖x−x̂‖²", "|x-x_hat|^2"), num(p.ae_error)),
+            format!(
+                "PCA {} {}",
+                t.sym("‖x−x̂‖²", "|x-x_hat|^2"),
+                num(p.pca_error)
+            ),
+            format!("subspace min cos {}", num(p.min_cos)),
+            "(mean over samples; L = half of AE's)".to_string(),
+        ];
+        for (i, line) in lines.iter().enumerate() {
+            put(
+                buf,
+                inner,
+                inner.x,
+                inner.y + i as u16,
+                line,
+                t.title(false),
+            );
+        }
+        return;
+    }
     let encoder = app.config(index).map(|c| c.encoder);
     if matches!(encoder, Some(Activation::Relu | Activation::Linear)) {
         // A mean activation on [0, 1] means nothing for unbounded codes.
