@@ -1,5 +1,5 @@
 //! `cargo bench`: the workloads of `aelab bench`.
 
 fn main() -> anyhow::Result<()> {
-    aelab::cli::bench::run()
+    aelab::cli::bench::run(None, None, None)
 }

@@ -8,6 +8,7 @@ use num_traits::{Float, FromPrimitive};
 use std::fmt::{Debug, Display};
 use std::iter::Sum;
 use std::ops::{AddAssign, MulAssign, SubAssign};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The float types the engine runs in: `f32` for training, `f64` for checks.
 pub trait Real:
@@ -37,6 +38,22 @@ pub trait Real:
 }
 impl Real for f32 {}
 impl Real for f64 {}
+
+/// Threads the products may use; 0 means every core.
+static THREADS: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets how many threads a product may use (`aelab bench --threads N`).
+pub fn set_threads(n: usize) {
+    THREADS.store(n, Ordering::Relaxed);
+}
+
+/// How many threads a product may use.
+pub fn threads() -> usize {
+    match THREADS.load(Ordering::Relaxed) {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+}
 
 /// Whether an operand enters a product as is or transposed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
