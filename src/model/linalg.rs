@@ -3,7 +3,9 @@
 //! faster backend can be swapped in here alone. (Analyses off the hot path —
 //! PCA, probes, whitening — call ndarray's `dot` or faer directly.)
 
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, LinalgScalar, ScalarOperand};
+use ndarray::{
+    Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis, LinalgScalar, ScalarOperand,
+};
 use num_traits::{Float, FromPrimitive};
 use std::fmt::{Debug, Display};
 use std::iter::Sum;
@@ -35,9 +37,25 @@ pub trait Real:
     fn f64(self) -> f64 {
         self.to_f64().unwrap_or(f64::NAN)
     }
+    /// `out (+)= a · b` on `threads` threads: see [`gemm`].
+    fn gemm(
+        out: ArrayViewMut2<Self>,
+        a: ArrayView2<Self>,
+        b: ArrayView2<Self>,
+        accumulate: bool,
+        threads: usize,
+    );
 }
-impl Real for f32 {}
-impl Real for f64 {}
+impl Real for f32 {
+    fn gemm(o: ArrayViewMut2<f32>, a: ArrayView2<f32>, b: ArrayView2<f32>, acc: bool, t: usize) {
+        faer_gemm(o, a, b, acc, t)
+    }
+}
+impl Real for f64 {
+    fn gemm(o: ArrayViewMut2<f64>, a: ArrayView2<f64>, b: ArrayView2<f64>, acc: bool, t: usize) {
+        faer_gemm(o, a, b, acc, t)
+    }
+}
 
 /// Threads the products may use; 0 means every core.
 static THREADS: AtomicUsize = AtomicUsize::new(0);
@@ -69,9 +87,86 @@ fn apply<F: Real>(a: ArrayView2<'_, F>, op: Op) -> ArrayView2<'_, F> {
     }
 }
 
-/// `op(a) · op(b)`.
+/// `out = op(a) · op(b)`, or `out += op(a) · op(b)` when `accumulate`: the
+/// one GEMM call of the training step (faer, on [`threads`] threads when
+/// the product is large enough to pay for a second one).
+pub fn gemm<F: Real>(
+    out: ArrayViewMut2<F>,
+    a: ArrayView2<F>,
+    op_a: Op,
+    b: ArrayView2<F>,
+    op_b: Op,
+    accumulate: bool,
+) {
+    let (a, b) = (apply(a, op_a), apply(b, op_b));
+    assert_eq!(a.ncols(), b.nrows(), "inner dimensions differ");
+    assert_eq!(out.dim(), (a.nrows(), b.ncols()), "output shape");
+    // Below this many multiply-adds a second thread costs more than it saves
+    // (digits-64-25's products are 51k: measured in BENCHMARKS.md).
+    const PARALLEL_FROM: usize = 1 << 20;
+    let work = a.nrows() * a.ncols() * b.ncols();
+    let n = if work >= PARALLEL_FROM { threads() } else { 1 };
+    F::gemm(out, a, b, accumulate, n);
+}
+
+/// faer's product on ndarray views (any strides), in `T` = f32 or f64.
+pub(crate) fn faer_gemm<T: faer::traits::ComplexField + Copy>(
+    mut out: ArrayViewMut2<T>,
+    a: ArrayView2<T>,
+    b: ArrayView2<T>,
+    accumulate: bool,
+    threads: usize,
+) {
+    let s = |v: &[isize]| (v[0], v[1]);
+    let ((ar, ac), (br, bc), (or, oc)) = (s(a.strides()), s(b.strides()), s(out.strides()));
+    let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
+    // SAFETY: each pointer, shape and stride is that of a live ndarray view,
+    // which ndarray guarantees addresses valid elements; `out` is borrowed
+    // mutably for the call, so nothing else reads or writes it meanwhile.
+    let (a, b, out) = unsafe {
+        (
+            faer::MatRef::from_raw_parts(a.as_ptr(), m, k, ar, ac),
+            faer::MatRef::from_raw_parts(b.as_ptr(), k, n, br, bc),
+            faer::MatMut::from_raw_parts_mut(out.as_mut_ptr(), m, n, or, oc),
+        )
+    };
+    let accum = if accumulate {
+        faer::Accum::Add
+    } else {
+        faer::Accum::Replace
+    };
+    let par = if threads > 1 {
+        faer::Par::rayon(threads)
+    } else {
+        faer::Par::Seq
+    };
+    faer::linalg::matmul::matmul(out, accum, a, b, T::one_impl(), par);
+    clear_upper_vector_state();
+}
+
+/// faer's AVX kernels can return with the upper halves of the vector
+/// registers dirty; the SSE code compiled for baseline x86-64 (libm's expf
+/// among it) then stalls on every instruction — measured 5x slower steps on
+/// one thread. `vzeroupper` clears that state.
+fn clear_upper_vector_state() {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        #[target_feature(enable = "avx")]
+        fn zero_upper() {
+            std::arch::x86_64::_mm256_zeroupper();
+        }
+        // SAFETY: the CPU has AVX, checked above.
+        unsafe { zero_upper() }
+    }
+}
+
+/// `op(a) · op(b)`, into a new array (off the hot path: probes, tests).
 pub fn matmul<F: Real>(a: ArrayView2<F>, op_a: Op, b: ArrayView2<F>, op_b: Op) -> Array2<F> {
-    apply(a, op_a).dot(&apply(b, op_b))
+    let rows = apply(a, op_a).nrows();
+    let cols = apply(b, op_b).ncols();
+    let mut out = Array2::zeros((rows, cols));
+    gemm(out.view_mut(), a, op_a, b, op_b, false);
+    out
 }
 
 /// `op(a) · op(b) + row`, the row vector added to every row (an affine layer).
@@ -95,7 +190,7 @@ pub fn matmul_acc<F: Real>(
     b: ArrayView2<F>,
     op_b: Op,
 ) {
-    ndarray::linalg::general_mat_mul(F::one(), &apply(a, op_a), &apply(b, op_b), F::one(), out);
+    gemm(out.view_mut(), a, op_a, b, op_b, true);
 }
 
 /// Column sums: the gradient of a bias added to every row.
