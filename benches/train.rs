@@ -1,5 +1,143 @@
-//! `cargo bench`: the workloads of `aelab bench`.
+//! `cargo bench --bench train [-- FILTER] [--threads N]`: the hot kernels of a training
+//! step on the ae-784-256 shapes (batch 128 of MNIST-like inputs, 256 sigmoid
+//! units): the forward pass, the whole step's value and gradient with each
+//! penalty, and the Adam update. Each figure is the median time of one call
+//! over 0.5 s of calls after a warm-up (no timed assertions: figures only).
+//! `aelab bench` measures the whole training loop.
 
-fn main() -> anyhow::Result<()> {
-    aelab::cli::bench::run()
+use aelab::model::{
+    Activation, Arch, Loss, Objective, Params, Penalties, Sparsity, Workspace, linalg,
+};
+use aelab::optim::{Adam, Optimizer};
+use ndarray::Array2;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use std::time::{Duration, Instant};
+
+/// Median seconds per call of `f`.
+fn time(mut f: impl FnMut()) -> f64 {
+    for _ in 0..5 {
+        f();
+    }
+    let mut samples = Vec::new();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_millis(500) || samples.len() < 10 {
+        let t = Instant::now();
+        f();
+        samples.push(t.elapsed().as_secs_f64());
+    }
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+fn report(name: &str, seconds: f64, samples: usize) {
+    println!(
+        "{name:<32} {:>9.1} µs {:>12.0} samples/s",
+        seconds * 1e6,
+        samples as f64 / seconds
+    );
+}
+
+fn main() {
+    // `-- FILTER` runs the kernels whose name holds it; `-- --threads N` sets the threads.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(n) = args.iter().position(|a| a == "--threads") {
+        let n = args
+            .get(n + 1)
+            .and_then(|n| n.parse().ok())
+            .expect("--threads N");
+        linalg::set_threads(n);
+    }
+    let filter = args
+        .iter()
+        .enumerate()
+        .find(|(i, a)| !a.starts_with('-') && (*i == 0 || args[i - 1] != "--threads"))
+        .map(|(_, a)| a.clone());
+    let wanted = |name: &str| filter.as_ref().is_none_or(|f| name.contains(f.as_str()));
+    let mut rng = StdRng::seed_from_u64(42);
+    let (m, inputs, hidden) = (128, 784, 256);
+    let arch = Arch {
+        inputs,
+        hidden,
+        tied: false,
+    };
+    let params = Params::<f32>::init(arch, &mut rng);
+    // MNIST-like: most pixels 0, the rest spread over (0, 1].
+    let x = Array2::from_shape_fn((m, inputs), |_| {
+        let v: f32 = rng.random_range(-2.0..1.0);
+        v.max(0.0)
+    });
+    let base = Objective {
+        encoder: Activation::Sigmoid,
+        decoder: Activation::Sigmoid,
+        loss: Loss::Mse,
+        penalties: Penalties::default(),
+    };
+    let none = Penalties::default();
+    let cases = [
+        ("step vanilla", none),
+        (
+            "step sparse (KL)",
+            Penalties {
+                sparsity: Some(Sparsity {
+                    rho: 0.05,
+                    beta: 3.0,
+                }),
+                ..none
+            },
+        ),
+        (
+            "step contractive",
+            Penalties {
+                contractive: 0.1,
+                ..none
+            },
+        ),
+        (
+            "step weight decay",
+            Penalties {
+                weight_decay: 3e-3,
+                ..none
+            },
+        ),
+        ("step l1", Penalties { l1: 1e-3, ..none }),
+        (
+            "step k-sparse 25",
+            Penalties {
+                k_sparse: 25,
+                ..none
+            },
+        ),
+    ];
+    println!(
+        "threads={} (AELAB bench: ae-784-256 shapes, batch {m})",
+        linalg::threads()
+    );
+    let mut ws = Workspace::new();
+    if wanted("forward") {
+        report(
+            "forward",
+            time(|| base.forward_into(&params, &x, &mut ws.cache)),
+            m,
+        );
+    }
+    let mut grad = vec![0.0f32; arch.len()];
+    for (name, penalties) in cases {
+        if wanted(name) {
+            let objective = Objective { penalties, ..base };
+            let t = time(|| {
+                objective.value_and_gradient_into(&params, &x, &x, &mut grad, &mut ws);
+            });
+            report(name, t, m);
+        }
+    }
+    if wanted("adam") {
+        let mut adam = Adam::<f32>::new(1e-3, arch.len());
+        let mut theta = params.theta.clone();
+        report(
+            "adam step (403,984 params)",
+            time(|| adam.step(&mut theta, &grad)),
+            m,
+        );
+    }
 }

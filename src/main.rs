@@ -52,8 +52,19 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Training throughput on fixed workloads, and peak memory.
-    Bench,
+    /// Training throughput on the fixed workloads; last line samples_per_s=… final_loss=…
+    Bench {
+        /// One workload (ae-784-256, ae-784-256-denoising, -sparse, -contractive,
+        /// digits-64-25, demo, demo-one); default: all, as a table.
+        #[arg(long)]
+        workload: Option<String>,
+        /// Epochs instead of the workload's own.
+        #[arg(long)]
+        epochs: Option<usize>,
+        /// Threads for the matrix products (default: every core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Softmax classifiers on the hidden codes and on the raw pixels.
     Probe {
         preset: String,
@@ -89,7 +100,11 @@ fn main() -> ExitCode {
             cli.resume.as_deref(),
         ),
         Some(Command::Gradcheck { preset }) => cli::gradcheck::run(preset, &cli.sets),
-        Some(Command::Bench) => cli::bench::run(),
+        Some(Command::Bench {
+            workload,
+            epochs,
+            threads,
+        }) => cli::bench::run(workload.as_deref(), *epochs, *threads),
         Some(Command::Render {
             preset,
             steps,

@@ -1,76 +1,130 @@
-//! `aelab bench`: training throughput on fixed workloads (real MNIST and
-//! digits, fixed seeds), and the process's peak memory. `cargo bench` runs
-//! the same workloads.
+//! `aelab bench`: training throughput on the fixed workloads of issue 9, so
+//! that figures compare across commits and against the JAX and numpy peers
+//! in `bench/` (which run the same workloads by the same names).
+//!
+//! Each workload trains headless through the same `Trainer` as `aelab train`;
+//! a line per epoch, then `samples_per_s=… final_loss=…` where the time is
+//! that of the epochs alone (data loading and trainer setup excluded).
 
-use crate::data;
+use super::load_data;
+use crate::model::linalg;
 use crate::preset::Preset;
 use crate::train::Trainer;
-use anyhow::Result;
-use std::time::{Duration, Instant};
+use anyhow::{Result, bail};
+use std::time::Instant;
 
-/// (name, preset text): each a hot path a user meets.
+/// The MNIST autoencoder every ae-784-256 workload shares; a variant is added.
+const AE_784_256: &str = "seed = 42
+[data]
+source = \"mnist\"
+limit = 10000
+validation = 0.0
+[model]
+hidden = 256
+encoder = \"sigmoid\"
+decoder = \"sigmoid\"
+loss = \"mse\"
+[train]
+optimizer = \"adam\"
+lr = 1e-3
+batch = 128
+epochs = 5
+";
+
+const DIGITS_64_25: &str = "seed = 42
+variant = \"vanilla\"
+[data]
+source = \"digits\"
+validation = 0.0
+[model]
+hidden = 25
+encoder = \"sigmoid\"
+decoder = \"sigmoid\"
+loss = \"mse\"
+[train]
+optimizer = \"adam\"
+lr = 1e-3
+batch = 32
+epochs = 20
+";
+
+/// The lab's opening preset: vanilla and denoising side by side.
+const DEMO: &str = include_str!("../../presets/demo.toml");
+
+/// (name, what it is): every fixed workload, in the order `aelab bench` runs them.
 pub const WORKLOADS: &[(&str, &str)] = &[
-    ("mnist 784-64 vanilla", "variant = \"vanilla\"\n"),
-    ("mnist 784-64 denoising", "variant = \"denoising\"\n"),
-    ("mnist 784-64 contractive", "variant = \"contractive\"\n"),
-    ("mnist 784-64 k-sparse", "variant = \"k-sparse\"\n"),
     (
-        "mnist 784-256 sparse",
-        "variant = \"sparse\"\n[model]\nhidden = 256\n",
+        "ae-784-256",
+        "MNIST 10k, 784-256 sigmoid, batch 128, Adam 1e-3",
     ),
+    ("ae-784-256-denoising", "the same, mask q = 0.25"),
+    ("ae-784-256-sparse", "the same, KL rho = 0.05, beta = 3"),
+    ("ae-784-256-contractive", "the same, lambda_c = 0.1"),
     (
-        "mnist vanilla+denoising",
-        "variant = \"vanilla\"\n[[compare]]\nvariant = \"denoising\"\n",
+        "digits-64-25",
+        "8x8 digits, 64-25 sigmoid, batch 32, Adam 1e-3",
     ),
-    (
-        "digits 64-32 lbfgs",
-        "[data]\nsource = \"digits\"\n[model]\nhidden = 32\n[train]\noptimizer = \"lbfgs\"\n",
-    ),
+    ("demo", "the demo preset: vanilla + denoising side by side"),
+    ("demo-one", "the demo preset's first model alone"),
 ];
 
-/// Each workload runs at least this long after its warm-up.
-const MEASURE: Duration = Duration::from_secs(2);
-const WARMUP_STEPS: usize = 10;
-
-#[derive(Debug, Clone)]
-pub struct BenchResult {
-    pub name: &'static str,
-    pub steps: usize,
-    pub ms_per_step: f64,
-    pub samples_per_s: f64,
+/// The preset text of a workload.
+pub fn preset_text(name: &str) -> Result<String> {
+    let ae = |variant: &str| format!("variant = \"{variant}\"\n{AE_784_256}");
+    Ok(match name {
+        "ae-784-256" => ae("vanilla"),
+        "ae-784-256-denoising" => ae("denoising"),
+        "ae-784-256-sparse" => ae("sparse"),
+        "ae-784-256-contractive" => ae("contractive"),
+        "digits-64-25" => DIGITS_64_25.to_string(),
+        "demo" => DEMO.to_string(),
+        // The demo without its [[compare]] table: one model, the same batches.
+        "demo-one" => DEMO.split("[[compare]]").next().unwrap_or(DEMO).to_string(),
+        _ => {
+            let names: Vec<&str> = WORKLOADS.iter().map(|w| w.0).collect();
+            bail!("unknown workload {name:?} (one of {})", names.join(", "))
+        }
+    })
 }
 
-/// Runs one workload on the first 5,000 samples of its data set.
-pub fn measure(name: &'static str, text: &str) -> Result<BenchResult> {
-    let text = if text.contains("[data]") {
-        text.to_string()
-    } else {
-        format!("{text}\n[data]\nsource = \"mnist\"\nlimit = 5000\n")
-    };
-    let preset = Preset::parse(name, &text, &[])?;
-    let batch = preset.batch;
-    let (train, val) = data::load(&preset.data)?.split(preset.data.validation, preset.seed);
-    let per_step = if preset.models[0].optimizer == crate::optim::OptimizerKind::Lbfgs {
-        train.len()
-    } else {
-        batch
-    };
+/// What one workload measured.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    pub name: String,
+    pub models: usize,
+    pub samples_per_s: f64,
+    pub final_loss: f64,
+}
+
+/// Trains `name` for its epochs (or `epochs`), printing a line per epoch.
+pub fn measure(name: &str, epochs: Option<usize>, quiet: bool) -> Result<Measured> {
+    let preset = Preset::parse(&format!("workload {name}"), &preset_text(name)?, &[])?;
+    let epochs = epochs.unwrap_or(preset.epochs);
+    let models = preset.models.len();
+    let (train, val) = load_data(&preset)?;
+    let samples = train.len();
     let mut trainer = Trainer::new(preset, train, val)?;
-    for _ in 0..WARMUP_STEPS {
-        trainer.step()?;
+    let (mut seconds, mut final_loss) = (0.0, f64::NAN);
+    for epoch in 1..=epochs {
+        let started = Instant::now();
+        let reports = trainer.run_epoch()?;
+        let took = started.elapsed().as_secs_f64();
+        seconds += took;
+        final_loss = reports.first().map_or(f64::NAN, |r| r.loss);
+        if !quiet {
+            let losses: Vec<String> = reports.iter().map(|r| format!("{:.4}", r.loss)).collect();
+            println!(
+                "epoch {epoch:>3} loss={} samples/s={:.0}",
+                losses.join(","),
+                samples as f64 / took.max(1e-9)
+            );
+        }
     }
-    let started = Instant::now();
-    let mut steps = 0;
-    while started.elapsed() < MEASURE {
-        trainer.step()?;
-        steps += 1;
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    Ok(BenchResult {
-        name,
-        steps,
-        ms_per_step: 1e3 * seconds / steps as f64,
-        samples_per_s: (steps * per_step) as f64 / seconds,
+    Ok(Measured {
+        name: name.to_string(),
+        models,
+        samples_per_s: (samples * epochs) as f64 / seconds.max(1e-9),
+        final_loss,
     })
 }
 
@@ -82,16 +136,35 @@ pub fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-pub fn run() -> Result<()> {
-    println!(
-        "{:<28} {:>8} {:>12} {:>14}",
-        "workload", "steps", "ms/step", "samples/s"
-    );
-    for &(name, text) in WORKLOADS {
-        let r = measure(name, text)?;
+/// `aelab bench [--workload NAME] [--epochs N] [--threads N]`.
+pub fn run(workload: Option<&str>, epochs: Option<usize>, threads: Option<usize>) -> Result<()> {
+    if epochs == Some(0) {
+        bail!("--epochs 0: nothing to train (give at least 1)");
+    }
+    if let Some(n) = threads {
+        if n == 0 {
+            bail!("--threads 0: give at least 1");
+        }
+        linalg::set_threads(n);
+    }
+    if let Some(name) = workload {
+        let m = measure(name, epochs, false)?;
         println!(
-            "{:<28} {:>8} {:>12.3} {:>14.0}",
-            r.name, r.steps, r.ms_per_step, r.samples_per_s
+            "samples_per_s={:.0} final_loss={:.4}",
+            m.samples_per_s, m.final_loss
+        );
+        return Ok(());
+    }
+    println!("threads={}", linalg::threads());
+    println!(
+        "{:<24} {:>7} {:>14} {:>11}",
+        "workload", "models", "samples/s", "final_loss"
+    );
+    for &(name, _) in WORKLOADS {
+        let m = measure(name, epochs, true)?;
+        println!(
+            "{:<24} {:>7} {:>14.0} {:>11.4}",
+            m.name, m.models, m.samples_per_s, m.final_loss
         );
     }
     if let Some(mib) = peak_rss_mib() {

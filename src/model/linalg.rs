@@ -3,11 +3,14 @@
 //! faster backend can be swapped in here alone. (Analyses off the hot path —
 //! PCA, probes, whitening — call ndarray's `dot` or faer directly.)
 
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, LinalgScalar, ScalarOperand};
+use ndarray::{
+    Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis, LinalgScalar, ScalarOperand,
+};
 use num_traits::{Float, FromPrimitive};
 use std::fmt::{Debug, Display};
 use std::iter::Sum;
 use std::ops::{AddAssign, MulAssign, SubAssign};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The float types the engine runs in: `f32` for training, `f64` for checks.
 pub trait Real:
@@ -34,9 +37,62 @@ pub trait Real:
     fn f64(self) -> f64 {
         self.to_f64().unwrap_or(f64::NAN)
     }
+    /// e^x as the fused passes compute it: exact (libm) for f64, the checks'
+    /// type; for f32 a branch-free polynomial that the passes vectorise.
+    fn exp_fast(self) -> Self {
+        self.exp()
+    }
+    /// `out (+)= a · b` on `threads` threads: see [`gemm`].
+    fn gemm(
+        out: ArrayViewMut2<Self>,
+        a: ArrayView2<Self>,
+        b: ArrayView2<Self>,
+        accumulate: bool,
+        threads: usize,
+    );
 }
-impl Real for f32 {}
-impl Real for f64 {}
+impl Real for f32 {
+    /// e^x = 2^n e^r with n = round(x / ln 2), e^r by Cephes' degree-6
+    /// polynomial (about 2 ulp); x is clamped to [−87, 88] so 2^n stays a
+    /// normal f32 (e^x then saturates near 0 or 1.6e38, never inf). NaN stays NaN.
+    #[inline(always)]
+    fn exp_fast(self) -> f32 {
+        const ROUND: f32 = 12_582_912.0; // 1.5 · 2^23: adding it rounds to an integer
+        let x = self.clamp(-87.0, 88.0);
+        let n = (x * std::f32::consts::LOG2_E + ROUND) - ROUND;
+        let r = x - n * 0.693_359_4 - n * -2.121_944_4e-4;
+        let mut p = 1.987_569_1e-4f32;
+        for c in [1.398_2e-3, 8.333_452e-3, 4.166_579_6e-2, 0.166_666_65, 0.5] {
+            p = p * r + c;
+        }
+        let scale = f32::from_bits(((n as i32 + 127) as u32) << 23);
+        (p * r * r + r + 1.0) * scale
+    }
+    fn gemm(o: ArrayViewMut2<f32>, a: ArrayView2<f32>, b: ArrayView2<f32>, acc: bool, t: usize) {
+        faer_gemm(o, a, b, acc, t)
+    }
+}
+impl Real for f64 {
+    fn gemm(o: ArrayViewMut2<f64>, a: ArrayView2<f64>, b: ArrayView2<f64>, acc: bool, t: usize) {
+        faer_gemm(o, a, b, acc, t)
+    }
+}
+
+/// Threads the products may use; 0 means every core.
+static THREADS: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets how many threads a product may use (`aelab bench --threads N`).
+pub fn set_threads(n: usize) {
+    THREADS.store(n, Ordering::Relaxed);
+}
+
+/// How many threads a product may use.
+pub fn threads() -> usize {
+    match THREADS.load(Ordering::Relaxed) {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+}
 
 /// Whether an operand enters a product as is or transposed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,9 +108,86 @@ fn apply<F: Real>(a: ArrayView2<'_, F>, op: Op) -> ArrayView2<'_, F> {
     }
 }
 
-/// `op(a) · op(b)`.
+/// `out = op(a) · op(b)`, or `out += op(a) · op(b)` when `accumulate`: the
+/// one GEMM call of the training step (faer, on [`threads`] threads when
+/// the product is large enough to pay for a second one).
+pub fn gemm<F: Real>(
+    out: ArrayViewMut2<F>,
+    a: ArrayView2<F>,
+    op_a: Op,
+    b: ArrayView2<F>,
+    op_b: Op,
+    accumulate: bool,
+) {
+    let (a, b) = (apply(a, op_a), apply(b, op_b));
+    assert_eq!(a.ncols(), b.nrows(), "inner dimensions differ");
+    assert_eq!(out.dim(), (a.nrows(), b.ncols()), "output shape");
+    // Below this many multiply-adds a second thread costs more than it saves
+    // (digits-64-25's products are 51k: measured in BENCHMARKS.md).
+    const PARALLEL_FROM: usize = 1 << 20;
+    let work = a.nrows() * a.ncols() * b.ncols();
+    let n = if work >= PARALLEL_FROM { threads() } else { 1 };
+    F::gemm(out, a, b, accumulate, n);
+}
+
+/// faer's product on ndarray views (any strides), in `T` = f32 or f64.
+pub(crate) fn faer_gemm<T: faer::traits::ComplexField + Copy>(
+    mut out: ArrayViewMut2<T>,
+    a: ArrayView2<T>,
+    b: ArrayView2<T>,
+    accumulate: bool,
+    threads: usize,
+) {
+    let s = |v: &[isize]| (v[0], v[1]);
+    let ((ar, ac), (br, bc), (or, oc)) = (s(a.strides()), s(b.strides()), s(out.strides()));
+    let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
+    // SAFETY: each pointer, shape and stride is that of a live ndarray view,
+    // which ndarray guarantees addresses valid elements; `out` is borrowed
+    // mutably for the call, so nothing else reads or writes it meanwhile.
+    let (a, b, out) = unsafe {
+        (
+            faer::MatRef::from_raw_parts(a.as_ptr(), m, k, ar, ac),
+            faer::MatRef::from_raw_parts(b.as_ptr(), k, n, br, bc),
+            faer::MatMut::from_raw_parts_mut(out.as_mut_ptr(), m, n, or, oc),
+        )
+    };
+    let accum = if accumulate {
+        faer::Accum::Add
+    } else {
+        faer::Accum::Replace
+    };
+    let par = if threads > 1 {
+        faer::Par::rayon(threads)
+    } else {
+        faer::Par::Seq
+    };
+    faer::linalg::matmul::matmul(out, accum, a, b, T::one_impl(), par);
+    clear_upper_vector_state();
+}
+
+/// faer's AVX kernels can return with the upper halves of the vector
+/// registers dirty; the SSE code compiled for baseline x86-64 (libm's expf
+/// among it) then stalls on every instruction — measured 5x slower steps on
+/// one thread. `vzeroupper` clears that state.
+fn clear_upper_vector_state() {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        #[target_feature(enable = "avx")]
+        fn zero_upper() {
+            std::arch::x86_64::_mm256_zeroupper();
+        }
+        // SAFETY: the CPU has AVX, checked above.
+        unsafe { zero_upper() }
+    }
+}
+
+/// `op(a) · op(b)`, into a new array (off the hot path: probes, tests).
 pub fn matmul<F: Real>(a: ArrayView2<F>, op_a: Op, b: ArrayView2<F>, op_b: Op) -> Array2<F> {
-    apply(a, op_a).dot(&apply(b, op_b))
+    let rows = apply(a, op_a).nrows();
+    let cols = apply(b, op_b).ncols();
+    let mut out = Array2::zeros((rows, cols));
+    gemm(out.view_mut(), a, op_a, b, op_b, false);
+    out
 }
 
 /// `op(a) · op(b) + row`, the row vector added to every row (an affine layer).
@@ -78,7 +211,7 @@ pub fn matmul_acc<F: Real>(
     b: ArrayView2<F>,
     op_b: Op,
 ) {
-    ndarray::linalg::general_mat_mul(F::one(), &apply(a, op_a), &apply(b, op_b), F::one(), out);
+    gemm(out.view_mut(), a, op_a, b, op_b, true);
 }
 
 /// Column sums: the gradient of a bias added to every row.
@@ -114,5 +247,19 @@ mod tests {
             let slow = matmul_naive(x, ox, y, oy);
             assert!((&fast - &slow).iter().all(|d| d.abs() < 1e-12));
         }
+    }
+
+    /// The step's products are large enough to run on every thread; they
+    /// and accumulation agree with the loops too.
+    #[test]
+    fn threaded_and_accumulating_gemm_match_the_loop_reference() {
+        let a = Array::from_shape_fn((128, 96), |(i, j)| ((i * 7 + j * 3) % 13) as f64 - 6.0);
+        let b = Array::from_shape_fn((160, 96), |(i, j)| ((i * 5 + j) % 11) as f64 * 0.5);
+        let slow = matmul_naive(a.view(), Op::N, b.view(), Op::T);
+        let mut out = Array2::from_elem((128, 160), 1.0);
+        gemm(out.view_mut(), a.view(), Op::N, b.view(), Op::T, true);
+        assert!((&out - &slow).iter().all(|d| (d - 1.0).abs() < 1e-9));
+        gemm(out.view_mut(), a.view(), Op::N, b.view(), Op::T, false);
+        assert!((&out - &slow).iter().all(|d| d.abs() < 1e-9));
     }
 }

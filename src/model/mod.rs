@@ -3,16 +3,23 @@
 
 pub mod activation;
 pub mod autoencoder;
+mod backward;
 pub mod corrupt;
+pub mod forward;
+pub mod kernels;
 pub mod linalg;
 pub mod loss;
 pub mod penalty;
+pub mod simd;
 pub mod variant;
+pub mod workspace;
 
 pub use activation::Activation;
-pub use autoencoder::{Arch, Cache, Objective, Params, Terms};
+pub use autoencoder::{Arch, Objective, Params, Terms};
 pub use corrupt::{Corruption, CorruptionKind};
+pub use forward::Cache;
 pub use linalg::Real;
 pub use loss::Loss;
 pub use penalty::{Penalties, Sparsity};
 pub use variant::Variant;
+pub use workspace::Workspace;

@@ -58,6 +58,13 @@ pub fn kl_grad<F: Real>(rho: F, rho_hat: F) -> F {
 /// as any increasing g does but does not tie where g saturates.
 pub fn top_k_mask<F: Real>(h: &Array2<F>, k: usize) -> Array2<F> {
     let mut mask = Array2::zeros(h.raw_dim());
+    top_k_mask_into(h, k, &mut mask);
+    mask
+}
+
+/// [`top_k_mask`] into a buffer of the same shape as `h`.
+pub fn top_k_mask_into<F: Real>(h: &Array2<F>, k: usize, mask: &mut Array2<F>) {
+    mask.fill(F::zero());
     let mut order: Vec<usize> = Vec::with_capacity(h.ncols());
     for (row, mut out) in h.axis_iter(Axis(0)).zip(mask.axis_iter_mut(Axis(0))) {
         order.clear();
@@ -71,7 +78,6 @@ pub fn top_k_mask<F: Real>(h: &Array2<F>, k: usize) -> Array2<F> {
             out[j] = F::one();
         }
     }
-    mask
 }
 
 /// Squared norm of every row of `w` (‖W1[j]‖² for each hidden unit j).

@@ -1,0 +1,222 @@
+//! The forward pass into reused buffers: two products through
+//! [`linalg::gemm`](super::linalg::gemm), each followed by one fused
+//! elementwise pass ([`kernels`](super::kernels)), and the per-unit
+//! statistics (ρ̂, mean g'², Jacobian shares) from column sums.
+
+use super::autoencoder::{Objective, Params};
+use super::kernels::{self, add_column_sums};
+use super::linalg::{Op, gemm};
+use super::penalty::top_k_mask_into;
+use super::{Activation, Real};
+use ndarray::{Array1, Array2};
+
+/// The forward pass of one batch, kept for the gradient and for statistics.
+#[derive(Clone, Debug)]
+pub struct Cache<F> {
+    /// Encoder pre-activation Z1 (m × hidden).
+    pub z1: Array2<F>,
+    /// g'(Z1), before the k-sparse mask.
+    pub gprime: Array2<F>,
+    /// Codes H (m × hidden), after the k-sparse mask.
+    pub h: Array2<F>,
+    /// k-sparse mask (m × hidden), if on.
+    pub mask: Option<Array2<F>>,
+    /// Decoder pre-activation Z2 and reconstruction X̂ (m × inputs).
+    pub z2: Array2<F>,
+    pub x_hat: Array2<F>,
+    /// ρ̂_j: each unit's mean activation over the batch, mapped into (0, 1) for tanh.
+    pub rho_hat: Array1<F>,
+    /// (1/m) Σ_i g'(z_ij)² for each unit j (after the k-sparse mask).
+    pub gprime_sq_mean: Array1<F>,
+    /// Each unit's share of the mean ‖J‖²_F: (1/m) Σ_i g'(z_ij)² ‖W1[j]‖².
+    pub jacobian_units: Array1<F>,
+}
+
+impl<F: Real> Default for Cache<F> {
+    fn default() -> Self {
+        let empty = || Array2::zeros((0, 0));
+        Cache {
+            z1: empty(),
+            gprime: empty(),
+            h: empty(),
+            mask: None,
+            z2: empty(),
+            x_hat: empty(),
+            rho_hat: Array1::zeros(0),
+            gprime_sq_mean: Array1::zeros(0),
+            jacobian_units: Array1::zeros(0),
+        }
+    }
+}
+
+/// `a` with shape `shape`: kept as it is when it has it (the usual case from
+/// one step to the next), else new (a smaller last batch, a new model).
+pub(crate) fn fit2<F: Real>(a: &mut Array2<F>, shape: (usize, usize)) {
+    if a.dim() != shape {
+        *a = Array2::zeros(shape);
+    }
+}
+
+pub(crate) fn fit1<F: Real>(a: &mut Array1<F>, len: usize) {
+    if a.len() != len {
+        *a = Array1::zeros(len);
+    }
+}
+
+impl<F: Real> Cache<F> {
+    /// Shapes every buffer for a batch of `m` samples; allocates only on a change.
+    fn fit(&mut self, m: usize, inputs: usize, hidden: usize, masked: bool) {
+        for a in [&mut self.z1, &mut self.gprime, &mut self.h] {
+            fit2(a, (m, hidden));
+        }
+        fit2(&mut self.z2, (m, inputs));
+        fit2(&mut self.x_hat, (m, inputs));
+        match (&mut self.mask, masked) {
+            (Some(mask), true) => fit2(mask, (m, hidden)),
+            (None, true) => self.mask = Some(Array2::zeros((m, hidden))),
+            (mask, false) => *mask = None,
+        }
+        for a in [
+            &mut self.rho_hat,
+            &mut self.gprime_sq_mean,
+            &mut self.jacobian_units,
+        ] {
+            fit1(a, hidden);
+        }
+    }
+}
+
+impl Objective {
+    /// Forward pass on the corrupted batch X̃ (m × inputs), into a new cache.
+    pub fn forward<F: Real>(&self, params: &Params<F>, x_tilde: &Array2<F>) -> Cache<F> {
+        let mut cache = Cache::default();
+        self.forward_into(params, x_tilde, &mut cache);
+        cache
+    }
+
+    /// Forward pass into `cache`, reusing its buffers (no allocation when
+    /// the batch shape is the last one's).
+    pub fn forward_into<F: Real>(
+        &self,
+        params: &Params<F>,
+        x_tilde: &Array2<F>,
+        cache: &mut Cache<F>,
+    ) {
+        self.encode_into(params, x_tilde, cache);
+        let b2 = params.views().b2;
+        let b2 = b2.as_slice().expect("θ is contiguous");
+        kernels::decode(
+            self.decoder,
+            flat(&mut cache.z2),
+            b2,
+            flat(&mut cache.x_hat),
+        );
+    }
+
+    /// Everything of the forward pass but the decoder's elementwise pass:
+    /// Z1, H, g', the mask, the statistics, and Z2 without its bias.
+    pub(crate) fn encode_into<F: Real>(
+        &self,
+        params: &Params<F>,
+        x_tilde: &Array2<F>,
+        cache: &mut Cache<F>,
+    ) {
+        let v = params.views();
+        let arch = params.arch;
+        let m = x_tilde.nrows();
+        let k = self.penalties.k_sparse;
+        let masked = k > 0 && k < arch.hidden;
+        cache.fit(m, arch.inputs, arch.hidden, masked);
+        let b1 = v.b1.as_slice().expect("θ is contiguous");
+        gemm(
+            cache.z1.view_mut(),
+            x_tilde.view(),
+            Op::N,
+            v.w1,
+            Op::T,
+            false,
+        );
+        // g'(Z1) from the codes before the mask (the mask zeroes its uses).
+        kernels::encode(
+            self.encoder,
+            flat(&mut cache.z1),
+            b1,
+            flat(&mut cache.h),
+            flat(&mut cache.gprime),
+        );
+        if let Some(mask) = cache.mask.as_mut() {
+            top_k_mask_into(&cache.z1, k, mask);
+            cache.h *= &*mask;
+        }
+        self.unit_statistics(params, cache, m);
+        match v.w2 {
+            Some(w2) => gemm(cache.z2.view_mut(), cache.h.view(), Op::N, w2, Op::T, false),
+            None => gemm(
+                cache.z2.view_mut(),
+                cache.h.view(),
+                Op::N,
+                v.w1,
+                Op::N,
+                false,
+            ),
+        }
+    }
+
+    /// ρ̂, the mean g'² and each unit's share of ‖J‖²_F, from column sums.
+    /// For tanh, ρ̂ maps codes by (h + 1) / 2, a masked unit counting as off:
+    /// Σ_i mask_ij (h_ij + 1) / 2 = (Σ_i h_ij + kept_j) / 2 (h is 0 where masked).
+    fn unit_statistics<F: Real>(&self, params: &Params<F>, cache: &mut Cache<F>, m: usize) {
+        let inv_m = F::one() / F::of(m.max(1) as f64);
+        let rho = flat1(&mut cache.rho_hat);
+        rho.fill(F::zero());
+        add_column_sums(flat_ref(&cache.h), rho, |h| h);
+        let gsq = flat1(&mut cache.gprime_sq_mean);
+        gsq.fill(F::zero());
+        match &cache.mask {
+            None => add_column_sums(flat_ref(&cache.gprime), gsq, |g| g * g),
+            Some(mask) => {
+                for (g, keep) in cache.gprime.rows().into_iter().zip(mask.rows()) {
+                    for ((s, &g), &keep) in gsq.iter_mut().zip(g).zip(keep) {
+                        *s += g * g * keep;
+                    }
+                }
+            }
+        }
+        if self.encoder == Activation::Tanh {
+            let half = F::of(0.5);
+            match &cache.mask {
+                None => rho
+                    .iter_mut()
+                    .for_each(|r| *r = (*r + F::of(m as f64)) * half),
+                Some(mask) => {
+                    let mut kept = vec![F::zero(); rho.len()];
+                    add_column_sums(flat_ref(mask), &mut kept, |k| k);
+                    for (r, k) in rho.iter_mut().zip(kept) {
+                        *r = (*r + k) * half;
+                    }
+                }
+            }
+        }
+        rho.iter_mut().for_each(|r| *r *= inv_m);
+        gsq.iter_mut().for_each(|g| *g *= inv_m);
+        let w1 = params.views().w1;
+        let units = flat1(&mut cache.jacobian_units);
+        kernels::row_norms2_into(w1.as_slice().expect("θ is contiguous"), units);
+        for (u, &g) in units.iter_mut().zip(gsq.iter()) {
+            *u *= g;
+        }
+    }
+}
+
+/// The elements of an array the buffers own (standard layout) as one slice.
+pub(crate) fn flat<F>(a: &mut Array2<F>) -> &mut [F] {
+    a.as_slice_mut().expect("a buffer is in standard layout")
+}
+
+pub(crate) fn flat_ref<F>(a: &Array2<F>) -> &[F] {
+    a.as_slice().expect("a buffer is in standard layout")
+}
+
+pub(crate) fn flat1<F>(a: &mut Array1<F>) -> &mut [F] {
+    a.as_slice_mut().expect("a buffer is contiguous")
+}

@@ -1,0 +1,249 @@
+//! The elementwise passes of a training step, fused: one loop over each
+//! contiguous row does the bias, the activation and its derivative (and, on
+//! the decoder side, the loss and its gradient), so each m × n array is
+//! read and written once. The loops hold no branch and no sequential float
+//! reduction, so the compiler vectorises them; sums go through
+//! [`sum_lanes`], whose 16 independent accumulators vectorise as well.
+//!
+//! The activation is matched once per call, outside the loop, so each loop
+//! is compiled for one activation.
+
+use super::activation::Activation;
+use super::simd::vectorised;
+use super::{Loss, Real};
+
+/// A sigmoid without branches: exp's argument is clamped (see
+/// [`Real::exp_fast`]), so it neither overflows nor needs two cases.
+#[inline(always)]
+pub fn sigmoid_fast<F: Real>(z: F) -> F {
+    F::one() / (F::one() + (-z).exp_fast())
+}
+
+/// tanh from one exp, without branches: 1 − 2 / (e^{2z} + 1).
+#[inline(always)]
+fn tanh_fast<F: Real>(z: F) -> F {
+    F::one() - F::of(2.0) / ((z + z).exp_fast() + F::one())
+}
+
+/// Calls `$body` with `$g` bound to the activation's value function and `$d`
+/// to its derivative from the value, each a closure the loop inlines.
+macro_rules! with_activation {
+    ($act:expr, |$g:ident, $d:ident| $body:expr) => {
+        match $act {
+            Activation::Sigmoid => {
+                let $g = |z: F| sigmoid_fast(z);
+                let $d = |y: F| y * (F::one() - y);
+                $body
+            }
+            Activation::Tanh => {
+                let $g = |z: F| tanh_fast(z);
+                let $d = |y: F| F::one() - y * y;
+                $body
+            }
+            Activation::Relu => {
+                let $g = |z: F| z.max(F::zero());
+                let $d = |y: F| if y > F::zero() { F::one() } else { F::zero() };
+                $body
+            }
+            Activation::Linear => {
+                let $g = |z: F| z;
+                let $d = |_: F| F::one();
+                $body
+            }
+        }
+    };
+}
+
+vectorised! {
+    /// Encoder rows in place: `z += b` (z is then Z1), `h = g(z)`, `g' = g'(z)`.
+    pub fn encode<F: Real>(act: Activation, z: &mut [F], bias: &[F], h: &mut [F], gprime: &mut [F]) {
+        let n = bias.len();
+        with_activation!(act, |g, d| {
+            let rows = z
+                .chunks_exact_mut(n)
+                .zip(h.chunks_exact_mut(n))
+                .zip(gprime.chunks_exact_mut(n));
+            for ((z, h), gp) in rows {
+                for (((z, h), gp), &b) in z.iter_mut().zip(h).zip(gp).zip(bias) {
+                    *z += b;
+                    let y = g(*z);
+                    *h = y;
+                    *gp = d(y);
+                }
+            }
+        })
+    }
+}
+
+vectorised! {
+    /// Decoder rows in place: `z += b` (z is then Z2) and `x̂ = f(z)`.
+    pub fn decode<F: Real>(act: Activation, z: &mut [F], bias: &[F], x_hat: &mut [F]) {
+        let n = bias.len();
+        with_activation!(act, |g, _d| {
+            for (z, xh) in z.chunks_exact_mut(n).zip(x_hat.chunks_exact_mut(n)) {
+                for ((z, xh), &b) in z.iter_mut().zip(xh).zip(bias) {
+                    *z += b;
+                    *xh = g(*z);
+                }
+            }
+        })
+    }
+}
+
+vectorised! {
+    /// The decoder pass of a training step: [`decode`], plus dZ2 = ∂L/∂Z2 / m
+    /// and its column sums added into `grad_b2` (b2's gradient), in the same
+    /// loop. Returns Σ L over the batch.
+    #[allow(clippy::too_many_arguments)] // one fused pass: every array it touches
+    pub fn decode_loss_grad<F: Real>(
+        act: Activation,
+        loss: Loss,
+        z: &mut [F],
+        bias: &[F],
+        x: &[F],
+        x_hat: &mut [F],
+        dz: &mut [F],
+        grad_b2: &mut [F],
+        inv_m: F,
+    ) -> f64 {
+        let n = bias.len();
+        let mut total = 0.0;
+        with_activation!(act, |g, d| {
+            let rows = z
+                .chunks_exact_mut(n)
+                .zip(x.chunks_exact(n))
+                .zip(x_hat.chunks_exact_mut(n))
+                .zip(dz.chunks_exact_mut(n));
+            for (((z, x), xh), dz) in rows {
+                let cols = z.iter_mut().zip(x).zip(xh.iter_mut()).zip(dz.iter_mut());
+                for ((((z, &x), xh), dz), (&b, gb)) in cols.zip(bias.iter().zip(grad_b2.iter_mut())) {
+                    *z += b;
+                    let y = g(*z);
+                    *xh = y;
+                    // mse: (x̂ − x) f'(z); bce with a sigmoid decoder: x̂ − x (f' cancels).
+                    let dl = match loss {
+                        Loss::Mse => (y - x) * d(y),
+                        Loss::Bce => y - x,
+                    };
+                    *dz = dl * inv_m;
+                    *gb += *dz;
+                }
+                // The loss of the row while it is still in L1.
+                total += match loss {
+                    Loss::Mse => sum_lanes(n, |j| {
+                        let e = xh[j] - x[j];
+                        e * e
+                    }) * F::of(0.5),
+                    Loss::Bce => sum_lanes(n, |j| loss.value(x[j], z[j], xh[j])),
+                }
+                .f64();
+            }
+        });
+        total
+    }
+}
+
+vectorised! {
+    /// The code's pass of the backward step, dZ1 in place of dH: the KL
+    /// term's per-unit `d_rho` and the L1 term `l1 sign(h)` added, times the
+    /// mask row `keep` (one row of ones when there is no mask) and g'(Z1),
+    /// plus the contractive term `c_j g' g''` with g'' = g'(a + b h) from the
+    /// code (`c` holds (2 λ_c / m) ‖W1[j]‖²). b1's gradient is `gb1`, the
+    /// column sums.
+    #[allow(clippy::too_many_arguments)] // one fused pass: every array it touches
+    pub fn code_backprop<F: Real>(
+        dh: &mut [F],
+        h: &[F],
+        gprime: &[F],
+        keep: &[F],
+        d_rho: &[F],
+        c: &[F],
+        l1: F,
+        d2: (F, F),
+        gb1: &mut [F],
+    ) {
+        let (n, (a, b)) = (gb1.len(), d2);
+        gb1.fill(F::zero());
+        let rows = dh.chunks_exact_mut(n).zip(h.chunks_exact(n)).zip(gprime.chunks_exact(n));
+        for (i, ((dh, h), gp)) in rows.enumerate() {
+            let keep = if keep.len() == n { keep } else { &keep[i * n..(i + 1) * n] };
+            let per_unit = d_rho.iter().zip(c).zip(keep).zip(gb1.iter_mut());
+            for (((d, &h), &gp), (((&dr, &cn), &k), gb)) in dh.iter_mut().zip(h).zip(gp).zip(per_unit) {
+                let sign = if h > F::zero() {
+                    F::one()
+                } else if h < F::zero() {
+                    -F::one()
+                } else {
+                    F::zero()
+                };
+                let dz = ((*d + dr + l1 * sign) * gp + cn * gp * gp * (a + b * h)) * k;
+                *d = dz;
+                *gb += dz;
+            }
+        }
+    }
+}
+
+/// Σ_j f(j) for j < n, in 16 independent partial sums (vectorisable).
+#[inline(always)]
+pub fn sum_lanes<F: Real>(n: usize, f: impl Fn(usize) -> F) -> F {
+    const LANES: usize = 16;
+    let mut acc = [F::zero(); LANES];
+    let full = n - n % LANES;
+    for base in (0..full).step_by(LANES) {
+        for (t, a) in acc.iter_mut().enumerate() {
+            *a += f(base + t);
+        }
+    }
+    let tail = (full..n).fold(F::zero(), |s, j| s + f(j));
+    acc.iter().fold(tail, |s, &a| s + a)
+}
+
+vectorised! {
+    /// `sums[j] += Σ_i f(row_i[j])` over the rows of an m × n array.
+    pub fn add_column_sums<F: Real>(a: &[F], sums: &mut [F], f: impl Fn(F) -> F) {
+        for row in a.chunks_exact(sums.len()) {
+            for (s, &v) in sums.iter_mut().zip(row) {
+                *s += f(v);
+            }
+        }
+    }
+}
+
+vectorised! {
+    /// ‖w_j‖² for every row of a rows × n array, into `out`.
+    pub fn row_norms2_into<F: Real>(w: &[F], out: &mut [F]) {
+        let n = w.len() / out.len().max(1);
+        for (row, o) in w.chunks_exact(n.max(1)).zip(out.iter_mut()) {
+            *o = sum_lanes(n, |j| row[j] * row[j]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fused activations agree with the exact ones of activation.rs.
+    #[test]
+    fn fast_activations_match_the_exact_ones() {
+        for act in Activation::ALL {
+            let z: Vec<f32> = (-40..=40).map(|i| i as f32 * 0.37).collect();
+            let bias = vec![0.0f32; z.len()];
+            let (mut zz, mut h, mut gp) = (z.clone(), vec![0.0; z.len()], vec![0.0; z.len()]);
+            encode(act, &mut zz, &bias, &mut h, &mut gp);
+            for ((&z, &h), &gp) in z.iter().zip(&h).zip(&gp) {
+                assert!((h - act.value(z)).abs() < 2e-6, "{act:?} g({z}) = {h}");
+                assert!((gp - act.d1(z)).abs() < 2e-6, "{act:?} g'({z}) = {gp}");
+            }
+        }
+    }
+
+    #[test]
+    fn sum_lanes_adds_every_term() {
+        for n in [0, 1, 15, 16, 17, 100] {
+            let s: f64 = sum_lanes(n, |j| j as f64);
+            assert_eq!(s, (n * n.saturating_sub(1) / 2) as f64);
+        }
+    }
+}
