@@ -19,7 +19,7 @@ pub struct SlowViews {
     /// The encoder's sensitivity along / across the data's curve (toy data).
     pub along_across: Option<AlongAcross>,
 }
-use crate::model::{Cache, Params, Terms};
+use crate::model::{Cache, Params, Terms, Workspace};
 use crate::optim::{self, Lbfgs, Optimizer, OptimizerKind};
 use crate::settings::{Change, ModelConfig};
 use ndarray::Array2;
@@ -62,9 +62,12 @@ pub struct Slot {
     /// The corruption noise: each model its own stream, seeded from the run's seed.
     pub noise: StdRng,
     grad: Vec<f32>,
-    /// The last batch's forward pass, kept for the next snapshot: the
-    /// pictures' statistics (saturation, sensitivity) come from it then.
-    pub last: Option<Cache<f32>>,
+    /// θ before the step, to go back to if it blows up (a buffer, not a copy a step).
+    backup: Vec<f32>,
+    /// The step's buffers, reused: after a step, `ws.cache` holds the
+    /// batch's forward pass, which the next snapshot's statistics read.
+    ws: Workspace<f32>,
+    stepped: bool,
     /// Loss points not yet reported.
     pub losses: Vec<LossPoint>,
     pub epoch_sum: EpochSum,
@@ -86,7 +89,9 @@ impl Slot {
             params,
             noise: StdRng::seed_from_u64(seed.wrapping_add(1 + index as u64)),
             grad: vec![0.0; len],
-            last: None,
+            backup: vec![0.0; len],
+            ws: Workspace::new(),
+            stepped: false,
             losses: Vec::new(),
             epoch_sum: EpochSum::default(),
             val_recon: None,
@@ -102,6 +107,7 @@ impl Slot {
         if config.tied != self.config.tied {
             self.params = self.params.with_tied(config.tied);
             self.grad = vec![0.0; len(self)];
+            self.backup = vec![0.0; len(self)];
             self.stepper = Stepper::new(config.optimizer, config.lr, len(self));
         } else if config.optimizer != self.config.optimizer {
             self.stepper = Stepper::new(config.optimizer, config.lr, len(self));
@@ -116,21 +122,31 @@ impl Slot {
         self.config = config;
     }
 
+    /// The last batch's forward pass, once a step has been taken.
+    pub fn last(&self) -> Option<&Cache<f32>> {
+        self.stepped.then_some(&self.ws.cache)
+    }
+
     /// One update on the clean batch `x`. If the objective or θ stops being
     /// finite, θ goes back to where it was, the optimiser starts afresh, and
     /// the objective's value is the error.
     pub fn step(&mut self, x: &Array2<f32>, step: u64) -> Result<LossPoint, f64> {
         let objective = self.config.objective();
-        let before = self.params.theta.clone();
+        self.backup.copy_from_slice(&self.params.theta);
         // Fresh noise each time a sample is seen; drawn once per step so that
         // L-BFGS's line search sees one fixed objective.
         let x_tilde = self.config.corrupt.apply(x, &mut self.noise);
-        let (terms, cache) = match &mut self.stepper {
+        let terms = match &mut self.stepper {
             Stepper::FirstOrder(opt) => {
-                let (terms, cache) =
-                    objective.value_and_gradient(&self.params, x, &x_tilde, &mut self.grad);
+                let terms = objective.value_and_gradient_into(
+                    &self.params,
+                    x,
+                    &x_tilde,
+                    &mut self.grad,
+                    &mut self.ws,
+                );
                 opt.step(&mut self.params.theta, &self.grad);
-                (terms, cache)
+                terms
             }
             Stepper::Lbfgs(lbfgs) => {
                 if !self.config.corrupt.is_identity() {
@@ -147,12 +163,13 @@ impl Slot {
                     terms.total() as f32
                 };
                 lbfgs.step(&mut self.params.theta, &mut cost);
-                let cache = objective.forward(&self.params, &x_tilde);
-                (objective.terms(&self.params, x, &cache), cache)
+                objective.forward_into(&self.params, &x_tilde, &mut self.ws.cache);
+                objective.terms(&self.params, x, &self.ws.cache)
             }
         };
+        let cache = &self.ws.cache;
         if !terms.total().is_finite() || self.params.theta.iter().any(|v| !v.is_finite()) {
-            self.params.theta = before;
+            self.params.theta.copy_from_slice(&self.backup);
             // Moments or curvature pairs built from the bad step would repeat it.
             self.stepper = Stepper::new(
                 self.config.optimizer,
@@ -175,7 +192,7 @@ impl Slot {
         self.epoch_sum.batches += 1;
         self.epoch_sum.recon_mse += per_pixel_mse(x, &cache.x_hat);
         self.epoch_sum.terms += terms;
-        self.last = Some(cache);
+        self.stepped = true;
         self.losses.push(point);
         Ok(point)
     }

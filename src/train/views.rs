@@ -65,7 +65,7 @@ impl Trainer {
                     (step, running),
                 );
                 let reconstructed = objective.forward(&slot.params, &corrupted).x_hat;
-                let stats = match &slot.last {
+                let stats = match slot.last() {
                     Some(cache) => stats(slot, &objective, cache),
                     None => stats(
                         slot,
