@@ -60,11 +60,28 @@ impl Corruption {
 
     /// X̃ for a batch X (m × inputs), drawing from `rng`.
     pub fn apply<F: Real, R: Rng + ?Sized>(&self, x: &Array2<F>, rng: &mut R) -> Array2<F> {
+        let mut out = Array2::zeros(x.raw_dim());
+        self.apply_into(x, &mut out, rng);
+        out
+    }
+
+    /// X̃ into `out`, reshaped only if its shape differs from X's: a training
+    /// loop keeps `out` from one step to the next (and, when
+    /// [`is_identity`](Self::is_identity), passes X itself instead).
+    pub fn apply_into<F: Real, R: Rng + ?Sized>(
+        &self,
+        x: &Array2<F>,
+        out: &mut Array2<F>,
+        rng: &mut R,
+    ) {
+        if out.dim() != x.dim() {
+            *out = Array2::zeros(x.raw_dim());
+        }
+        out.assign(x);
         if self.is_identity() {
-            return x.clone();
+            return;
         }
         let q = self.level;
-        let mut out = x.clone();
         match self.kind {
             CorruptionKind::None => {}
             CorruptionKind::Mask => {
@@ -88,7 +105,6 @@ impl Corruption {
                 })
             }
         }
-        out
     }
 }
 
