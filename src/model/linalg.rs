@@ -86,6 +86,13 @@ pub fn set_threads(n: usize) {
     THREADS.store(n, Ordering::Relaxed);
 }
 
+/// Sets the threads a product may use unless they were set already (by
+/// `--threads`): a comparison whose models step on threads of their own
+/// gives each product its share of the cores.
+pub fn default_threads(n: usize) {
+    let _ = THREADS.compare_exchange(0, n.max(1), Ordering::Relaxed, Ordering::Relaxed);
+}
+
 /// How many threads a product may use.
 pub fn threads() -> usize {
     match THREADS.load(Ordering::Relaxed) {

@@ -67,6 +67,8 @@ pub struct Slot {
     /// The step's buffers, reused: after a step, `ws.cache` holds the
     /// batch's forward pass, which the next snapshot's statistics read.
     ws: Workspace<f32>,
+    /// The corrupted batch X̃, reused.
+    x_tilde: Array2<f32>,
     stepped: bool,
     /// Loss points not yet reported.
     pub losses: Vec<LossPoint>,
@@ -91,6 +93,7 @@ impl Slot {
             grad: vec![0.0; len],
             backup: vec![0.0; len],
             ws: Workspace::new(),
+            x_tilde: Array2::zeros((0, 0)),
             stepped: false,
             losses: Vec::new(),
             epoch_sum: EpochSum::default(),
@@ -135,13 +138,20 @@ impl Slot {
         self.backup.copy_from_slice(&self.params.theta);
         // Fresh noise each time a sample is seen; drawn once per step so that
         // L-BFGS's line search sees one fixed objective.
-        let x_tilde = self.config.corrupt.apply(x, &mut self.noise);
+        let identity = self.config.corrupt.is_identity();
+        if !identity {
+            self.config
+                .corrupt
+                .apply_into(x, &mut self.x_tilde, &mut self.noise);
+        }
+        // Without corruption X̃ is X itself: no copy.
+        let x_tilde = if identity { x } else { &self.x_tilde };
         let terms = match &mut self.stepper {
             Stepper::FirstOrder(opt) => {
                 let terms = objective.value_and_gradient_into(
                     &self.params,
                     x,
-                    &x_tilde,
+                    x_tilde,
                     &mut self.grad,
                     &mut self.ws,
                 );
@@ -159,11 +169,11 @@ impl Slot {
                         arch,
                         theta: theta.to_vec(),
                     };
-                    let (terms, _) = objective.value_and_gradient(&p, x, &x_tilde, grad);
+                    let (terms, _) = objective.value_and_gradient(&p, x, x_tilde, grad);
                     terms.total() as f32
                 };
                 lbfgs.step(&mut self.params.theta, &mut cost);
-                objective.forward_into(&self.params, &x_tilde, &mut self.ws.cache);
+                objective.forward_into(&self.params, x_tilde, &mut self.ws.cache);
                 objective.terms(&self.params, x, &self.ws.cache)
             }
         };

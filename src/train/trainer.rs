@@ -3,8 +3,8 @@
 //! UI's pictures are built in `views.rs`, the probe runs in `probe_job.rs`.
 //! The same `Trainer` runs headless (`aelab train`) and behind the TUI.
 
-use super::ProbeState;
 use super::slot::{EpochSum, Slot, Stepper, per_pixel_mse};
+use super::{LossPoint, ProbeState};
 use crate::analysis::jacobian::{AlongAcross, along_across};
 use crate::analysis::locality::{live_inputs, mean_locality};
 use crate::analysis::pca::PcaReference;
@@ -112,7 +112,14 @@ pub struct Trainer {
     pub(super) probe: ProbeState,
     /// Where the background probe's result arrives.
     pub(super) probe_result: Option<Receiver<Option<ProbeReport>>>,
+    /// Whether the models of a comparison step on threads of their own.
+    parallel: bool,
 }
+
+/// Multiply-adds of one model's step (batch × inputs × hidden) above which a
+/// comparison's models step in parallel: below it, starting the threads costs
+/// more than it saves (the 8x8 digits).
+const PARALLEL_WORK: usize = 1 << 20;
 
 impl Trainer {
     /// Builds the models of a preset on its data (already split).
@@ -182,12 +189,20 @@ impl Trainer {
             samples_per_s: 0.0,
             probe: ProbeState::Idle,
             probe_result: None,
+            parallel: false,
             preset,
             train,
             val,
         };
         let configs = t.preset.models.clone();
         t.start_run(configs, seed);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let models = t.slots.len();
+        let work = t.preset.batch * t.train.inputs() * t.preset.models[0].hidden;
+        t.parallel = models > 1 && cores > 1 && work >= PARALLEL_WORK;
+        if t.parallel {
+            crate::model::linalg::default_threads(cores / models);
+        }
         Ok(t)
     }
 
@@ -290,16 +305,28 @@ impl Trainer {
         let samples = x.nrows();
         let step = self.step;
         // Every model takes the batch, so they stay in step even if one diverges.
-        let mut diverged = None;
-        for slot in &mut self.slots {
-            if let Err(value) = slot.step(x, step) {
-                diverged.get_or_insert(Diverged {
-                    label: slot.config.label.clone(),
-                    step,
-                    value,
-                });
-            }
-        }
+        let results: Vec<Result<LossPoint, f64>> = if self.parallel {
+            // One thread a model: independent weights, noise and buffers,
+            // so the numbers are those of taking them one after the other.
+            std::thread::scope(|s| {
+                let steps: Vec<_> = (self.slots.iter_mut())
+                    .map(|slot| s.spawn(move || slot.step(x, step)))
+                    .collect();
+                steps
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or(Err(f64::NAN)))
+                    .collect()
+            })
+        } else {
+            self.slots.iter_mut().map(|s| s.step(x, step)).collect()
+        };
+        let diverged = self.slots.iter().zip(results).find_map(|(slot, r)| {
+            r.err().map(|value| Diverged {
+                label: slot.config.label.clone(),
+                step,
+                value,
+            })
+        });
         self.step += 1;
         self.count_samples(samples);
         if full_batch {
