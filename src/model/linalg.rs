@@ -130,8 +130,10 @@ pub fn gemm<F: Real>(
     assert_eq!(a.ncols(), b.nrows(), "inner dimensions differ");
     assert_eq!(out.dim(), (a.nrows(), b.ncols()), "output shape");
     // Below this many multiply-adds a second thread costs more than it saves
-    // (digits-64-25's products are 51k: measured in BENCHMARKS.md).
-    const PARALLEL_FROM: usize = 1 << 20;
+    // (digits-64-25's products are 51k: measured in BENCHMARKS.md; `aelab
+    // pca pca-digits`, 1797×64×10 = 1.2M a product, took 39.7 s from 2^20
+    // and 33.6 s from 2^23 on a loaded machine).
+    const PARALLEL_FROM: usize = 1 << 23;
     let work = a.nrows() * a.ncols() * b.ncols();
     let n = if work >= PARALLEL_FROM { threads() } else { 1 };
     F::gemm(out, a, b, accumulate, n);

@@ -109,7 +109,13 @@ pub fn num(v: f64) -> String {
     } else if !v.is_finite() {
         format!("{v}")
     } else if (0.001..10_000.0).contains(&a) {
-        let digits = 3usize.saturating_sub(a.log10().floor().max(0.0) as usize);
+        // Three significant digits below 1 (0.0196, not 0.02), four above.
+        let magnitude = a.log10().floor();
+        let digits = if magnitude < 0.0 {
+            (2.0 - magnitude) as usize
+        } else {
+            3usize.saturating_sub(magnitude as usize)
+        };
         let text = format!("{v:.digits$}");
         // 3.000 → 3, 0.050 → 0.05: settings read better without padding zeros.
         let text = if text.contains('.') {
@@ -133,5 +139,7 @@ mod tests {
         assert_eq!(super::num(0.0), "0");
         assert_eq!(super::num(3.0), "3");
         assert_eq!(super::num(0.05), "0.05");
+        assert_eq!(super::num(0.019_64), "0.0196");
+        assert_eq!(super::num(0.009_08), "0.00908");
     }
 }
