@@ -116,7 +116,15 @@ fn each_pane_alone_in_a_small_rect() {
         "pane_codes",
         pane(50, 12, |a, r, b| codes::render(a, 0, r, b))
     );
-    assert_snapshot!("pane_message", pane(60, 1, message::render));
+    assert_snapshot!(
+        "pane_message",
+        pane(60, 1, |a, r, b| message::render(
+            a,
+            r,
+            b,
+            &["reconstructions hidden"]
+        ))
+    );
     assert_snapshot!("pane_help", pane(60, 28, help::render));
 }
 

@@ -49,7 +49,7 @@ pub fn draw_panes(app: &App, panes: &Panes, area: Rect, buf: &mut Buffer) {
             recon::render(app, c.model, c.recon, buf, c.tile_max);
         }
     }
-    message::render(app, panes.message, buf);
+    message::render(app, panes.message, buf, &panes.hidden);
     match app.help_page() {
         Some(HelpPage::Keys) => help::render(app, area, buf),
         Some(HelpPage::Labels) => legend::render(app, area, buf),

@@ -16,6 +16,8 @@ pub struct Panes {
     pub status: Rect,
     pub message: Rect,
     pub columns: Vec<Column>,
+    /// What the terminal is too small to show, said on the message line.
+    pub hidden: Vec<&'static str>,
 }
 
 /// The panes of one model; an empty Rect means the pane is collapsed.
@@ -63,10 +65,18 @@ pub fn compute(app: &App, area: Rect) -> Panes {
             columns.push(column(model, Rect::new(x, rest.y, w, rest.height)));
         }
     }
+    let mut hidden = Vec::new();
+    if shown.len() < models {
+        hidden.push("one model shown (Tab: next)");
+    }
+    if columns.iter().any(|c| c.recon.is_empty()) {
+        hidden.push("reconstructions hidden");
+    }
     Panes {
         status,
         message,
         columns,
+        hidden,
     }
 }
 
@@ -208,6 +218,9 @@ mod tests {
             panes.columns.iter().map(|c| c.model).collect::<Vec<_>>(),
             vec![1]
         );
+        assert!(panes.hidden.contains(&"one model shown (Tab: next)"));
+        let large = compute(&app(), Rect::new(0, 0, 120, 40));
+        assert!(large.hidden.is_empty(), "{:?}", large.hidden);
     }
 
     #[test]
