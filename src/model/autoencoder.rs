@@ -6,10 +6,8 @@
 //! All parameters live in one flat vector θ = [W1, b1, (W2), b2] so that the
 //! optimisers and the gradient check see a single vector.
 
-use super::forward::Cache;
-use super::workspace::Workspace;
 use super::{Activation, Loss, Penalties, Real};
-use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
+use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 use rand::{Rng, RngExt};
 
 /// The shape of an autoencoder.
@@ -221,21 +219,6 @@ impl Objective {
             loss: Loss::Mse,
             penalties: Penalties::default(),
         }
-    }
-
-    /// Objective value and gradient in one call, into new buffers (checks and
-    /// analyses; a training loop keeps a [`Workspace`] and calls
-    /// [`value_and_gradient_into`](Self::value_and_gradient_into)).
-    pub fn value_and_gradient<F: Real>(
-        &self,
-        params: &Params<F>,
-        x: &Array2<F>,
-        x_tilde: &Array2<F>,
-        grad: &mut [F],
-    ) -> (Terms, Cache<F>) {
-        let mut ws = Workspace::new();
-        let terms = self.value_and_gradient_into(params, x, x_tilde, grad, &mut ws);
-        (terms, ws.cache)
     }
 }
 

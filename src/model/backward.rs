@@ -6,7 +6,7 @@
 //! never cleared first.
 
 use super::autoencoder::{Objective, Params, Terms, views_mut};
-use super::forward::{fit1, fit2, flat, flat_ref};
+use super::forward::{Cache, fit1, fit2, flat, flat_ref};
 use super::kernels::{self, row_norms2_into, sum_lanes};
 use super::linalg::{Op, gemm};
 use super::penalty::{kl, kl_grad};
@@ -15,6 +15,21 @@ use super::{Activation, Real};
 use ndarray::Array2;
 
 impl Objective {
+    /// Objective value and gradient in one call, into new buffers (checks and
+    /// analyses; a training loop keeps a [`Workspace`] and calls
+    /// [`value_and_gradient_into`](Self::value_and_gradient_into)).
+    pub fn value_and_gradient<F: Real>(
+        &self,
+        params: &Params<F>,
+        x: &Array2<F>,
+        x_tilde: &Array2<F>,
+        grad: &mut [F],
+    ) -> (Terms, Cache<F>) {
+        let mut ws = Workspace::new();
+        let terms = self.value_and_gradient_into(params, x, x_tilde, grad, &mut ws);
+        (terms, ws.cache)
+    }
+
     /// The objective's terms on a batch (clean targets X, corrupted inputs
     /// X̃), with its gradient written into `grad` (θ's layout), using and
     /// keeping the buffers of `ws`: no allocation once `ws` has seen a batch
