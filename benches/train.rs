@@ -12,31 +12,9 @@ use aelab::optim::{Adam, Optimizer};
 use ndarray::Array2;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use std::time::{Duration, Instant};
 
-/// Median seconds per call of `f`.
-fn time(mut f: impl FnMut()) -> f64 {
-    for _ in 0..5 {
-        f();
-    }
-    let mut samples = Vec::new();
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_millis(500) || samples.len() < 10 {
-        let t = Instant::now();
-        f();
-        samples.push(t.elapsed().as_secs_f64());
-    }
-    samples.sort_by(f64::total_cmp);
-    samples[samples.len() / 2]
-}
-
-fn report(name: &str, seconds: f64, samples: usize) {
-    println!(
-        "{name:<32} {:>9.1} µs {:>12.0} samples/s",
-        seconds * 1e6,
-        samples as f64 / seconds
-    );
-}
+mod common;
+use common::{report, time};
 
 fn main() {
     // `-- FILTER` runs the kernels whose name holds it; `-- --threads N` sets the threads.
