@@ -9,7 +9,7 @@
 //! image side, 7 on 28 × 28). Random weights score about k²/live plus the
 //! luck of the best window (0.18 on MNIST); a stroke detector scores high.
 
-use ndarray::{Array2, ArrayView1, Axis};
+use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
 
 /// An input counts as live when its standard deviation over the data is at
 /// least this share of the largest input's: MNIST keeps the centre of the
@@ -61,7 +61,7 @@ pub fn locality(filter: ArrayView1<f32>, shape: (usize, usize), live: &[bool]) -
 }
 
 /// The mean locality of the rows of `w1` (hidden × inputs).
-pub fn mean_locality(w1: &Array2<f32>, shape: (usize, usize), live: &[bool]) -> Option<f32> {
+pub fn mean_locality(w1: ArrayView2<f32>, shape: (usize, usize), live: &[bool]) -> Option<f32> {
     let values: Vec<f32> = w1
         .rows()
         .into_iter()

@@ -13,20 +13,17 @@ mod resolve;
 mod schema;
 mod source;
 
-pub use changes::{parse as parse_change, timeline_text};
+use changes::timeline_text;
 pub use find::{bundled, find};
-pub use overrides::parse_override;
 
 use crate::data::DataSpec;
 use crate::model::Corruption;
 use crate::optim::OptimizerKind;
-use crate::settings::{Change, ModelConfig, Timed, config::check_corruption};
+use crate::settings::{ModelConfig, Timed, config::check_corruption};
 use schema::{MODEL_KEYS, RawFile};
 use source::Source;
 use std::path::Path;
 use toml::{Table, Value};
-
-pub use crate::settings::default_level;
 
 /// A preset that failed to load, parse or validate.
 #[derive(Debug, thiserror::Error)]
@@ -69,8 +66,6 @@ pub struct Preset {
     pub models: Vec<ModelConfig>,
     /// What happens at which step when the preset runs, in order.
     pub timeline: Vec<Timed>,
-    /// The `--set` overrides it was loaded with.
-    overrides: Vec<String>,
     /// The preset as text, without its timeline, for a recorded session to build on.
     record_base: String,
 }
@@ -147,14 +142,8 @@ impl Preset {
             eval_corrupt,
             models,
             timeline,
-            overrides: overrides.to_vec(),
             record_base: record_base(&source),
         })
-    }
-
-    /// The `--set key=value` overrides it was loaded with.
-    pub fn overrides(&self) -> &[String] {
-        &self.overrides
     }
 
     /// The preset with `log` (every event of a session) as its timeline: a
@@ -166,15 +155,6 @@ impl Preset {
             self.record_base.trim_end(),
             timeline_text(log, &labels)
         )
-    }
-
-    /// Reads `key=value` (as `--set` takes it) as the changes it stands for.
-    pub fn change_of(item: &str) -> Result<Vec<Change>, PresetError> {
-        let (key, value) = parse_override(item)?;
-        parse_change(&key, &value).map_err(|message| PresetError::Invalid {
-            origin: item.to_string(),
-            message,
-        })
     }
 }
 

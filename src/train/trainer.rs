@@ -329,6 +329,7 @@ impl Trainer {
         });
         self.step += 1;
         self.count_samples(samples);
+        let epoch = self.epoch;
         if full_batch {
             self.epoch += 1;
         } else {
@@ -339,8 +340,7 @@ impl Trainer {
                 self.order.shuffle(&mut self.shuffle);
             }
         }
-        if self.epoch == self.preset.epochs && self.epoch_ended(samples, full_batch) && self.running
-        {
+        if self.epoch != epoch && self.epoch == self.preset.epochs && self.running {
             // A demo ends where the README measured it; space goes on.
             self.running = false;
             self.message = Some(format!(
@@ -357,11 +357,6 @@ impl Trainer {
                 Err(err)
             }
         }
-    }
-
-    /// Whether the step just taken ended an epoch.
-    fn epoch_ended(&self, samples: usize, full_batch: bool) -> bool {
-        full_batch || (self.cursor == 0 && samples > 0)
     }
 
     fn count_samples(&mut self, n: usize) {
@@ -420,8 +415,8 @@ impl Trainer {
 
     /// The mean locality of model `i`'s filters, for image data.
     pub fn locality(&self, i: usize) -> Option<f32> {
-        let w1 = self.slots[i].params.views().w1.to_owned();
-        mean_locality(&w1, self.train.shape, &self.live_inputs)
+        let w1 = self.slots[i].params.views().w1;
+        mean_locality(w1, self.train.shape, &self.live_inputs)
     }
 
     /// Validation statistics of model `i`; the eval corruption noise is the

@@ -165,7 +165,7 @@ fn slow_views(
             labels: val.label_rows(&idx),
         }),
         eval_recon,
-        locality: mean_locality(&slot.params.views().w1.to_owned(), shape, live),
+        locality: mean_locality(slot.params.views().w1, shape, live),
         pca: sets
             .pca
             .and_then(|p| pca_comparison(p, slot, objective, &sets.train.x)),

@@ -4,6 +4,7 @@
 //! on itself and none is lost.
 
 use super::action::Action;
+use super::panes::corruption_text;
 use crate::model::CorruptionKind;
 use crate::settings::{Change, Context, ModelConfig, rules};
 
@@ -58,20 +59,7 @@ pub fn steer(
         changes,
         format!(
             "corruption {}{limit} (model {label})",
-            corruption_text(&after, ascii)
+            corruption_text(&after.corrupt, ascii)
         ),
     ))
-}
-
-/// "mask q=0.30", "gaussian σ=0.10", "none".
-pub fn corruption_text(config: &ModelConfig, ascii: bool) -> String {
-    let c = config.corrupt;
-    if c.kind == CorruptionKind::None {
-        return "none".into();
-    }
-    let name = match (c.kind, ascii) {
-        (CorruptionKind::Gaussian, true) => "sigma",
-        _ => c.kind.level_name(),
-    };
-    format!("{} {name}={:.2}", c.kind.name(), c.level)
 }

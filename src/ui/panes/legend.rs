@@ -2,7 +2,7 @@
 //! model's objective in the lecture's notation, term by term, with the
 //! values of its last step.
 
-use super::{fit, num, put};
+use super::{fit, num, put, put_wrapped};
 use crate::model::Loss;
 use crate::ui::app::App;
 use crate::ui::layout::centered;
@@ -82,7 +82,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             meaning.to_string()
         };
-        y += wrap(buf, Rect { y, ..text_area }, &meaning, t.title(false));
+        y += put_wrapped(buf, Rect { y, ..text_area }, &meaning, t.title(false));
     }
     y += 1;
     for line in objective(app, &t) {
@@ -92,26 +92,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         put(buf, inner, inner.x, y, &line, t.good());
         y += 1;
     }
-}
-
-/// Writes `text` wrapped into `area`'s width from its top row; the rows used.
-fn wrap(buf: &mut Buffer, area: Rect, text: &str, style: ratatui::style::Style) -> u16 {
-    let width = area.width as usize;
-    let mut rows = 0;
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            put(buf, area, area.x, area.y + rows, &line, style);
-            rows += 1;
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    put(buf, area, area.x, area.y + rows, &line, style);
-    rows + 1
 }
 
 fn asciify(text: &str) -> String {

@@ -1,8 +1,8 @@
 //! The objective over the run, with its split into reconstruction and
 //! penalty; `l` switches between a linear and a log axis.
 
-use super::{fit, framed, num, put, theme, who};
-use crate::model::{Corruption, CorruptionKind};
+use super::{corruption_text, fit, framed, num, put, theme, who};
+use crate::model::CorruptionKind;
 use crate::train::LossPoint;
 use crate::ui::app::App;
 use crate::ui::plot::{self, Curve};
@@ -36,20 +36,12 @@ fn eval_line(app: &App, index: usize, inner: Rect, buf: &mut Buffer) {
         },
         match s.eval_corrupt.kind {
             CorruptionKind::None => " on clean inputs".to_string(),
-            _ => format!(" from {}", eval_text(&s.eval_corrupt, t.ascii)),
+            _ => format!(" from {}", corruption_text(&s.eval_corrupt, t.ascii)),
         },
     ];
     let style = if is_best { t.good() } else { t.title(false) };
     let text = fit(&pieces, inner.width as usize);
     put(buf, inner, inner.x, inner.y + 1, &text, style);
-}
-
-/// "mask q=0.25", "gaussian σ=0.1".
-fn eval_text(c: &Corruption, ascii: bool) -> String {
-    match c.kind {
-        CorruptionKind::Gaussian if ascii => format!("gaussian sigma={}", num(c.level)),
-        kind => format!("{} {}={}", kind.name(), kind.level_name(), num(c.level)),
-    }
 }
 
 fn penalty(p: &LossPoint) -> f32 {

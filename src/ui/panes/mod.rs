@@ -14,6 +14,7 @@ pub mod status;
 
 use super::app::App;
 use super::theme::Theme;
+use crate::model::{Corruption, CorruptionKind};
 use crate::train::ModelView;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -73,8 +74,9 @@ pub fn framed_fit(
     framed(app, area, buf, title, index)
 }
 
-/// Writes `text` into `area` word by word, line by line, as far as it fits.
-pub fn put_wrapped(buf: &mut Buffer, area: Rect, text: &str, style: Style) {
+/// Writes `text` into `area` word by word, line by line, as far as it fits;
+/// returns the rows it took.
+pub fn put_wrapped(buf: &mut Buffer, area: Rect, text: &str, style: Style) -> u16 {
     let width = area.width as usize;
     let mut line = String::new();
     let mut y = area.y;
@@ -90,6 +92,7 @@ pub fn put_wrapped(buf: &mut Buffer, area: Rect, text: &str, style: Style) {
         line.push_str(word);
     }
     put(buf, area, area.x, y, &line, style);
+    y - area.y + 1
 }
 
 /// Writes `text` at (x, y), clipped to `area` and the buffer (set_stringn alone panics outside).
@@ -99,6 +102,17 @@ pub fn put(buf: &mut Buffer, area: Rect, x: u16, y: u16, text: &str, style: Styl
         return;
     }
     buf.set_stringn(x, y, text, (area.right() - x) as usize, style);
+}
+
+/// "mask q=0.30", "gaussian σ=0.10", "none": a corruption as every pane and
+/// message names it.
+pub fn corruption_text(c: &Corruption, ascii: bool) -> String {
+    let name = match (c.kind, ascii) {
+        (CorruptionKind::None, _) => return "none".into(),
+        (CorruptionKind::Gaussian, true) => "sigma",
+        (kind, _) => kind.level_name(),
+    };
+    format!("{} {name}={:.2}", c.kind.name(), c.level)
 }
 
 /// A number in at most 8 characters: plain in [0.001, 10⁴), scientific otherwise.

@@ -2,7 +2,7 @@
 //! effect of denoising is visible next to the vanilla model's.
 
 use super::filters::shape_for;
-use super::{fit, framed, model, num, put, theme, who};
+use super::{corruption_text, fit, framed, model, put, theme, who};
 use crate::ui::app::App;
 use crate::ui::raster;
 use ratatui::buffer::Buffer;
@@ -22,12 +22,8 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer, tile_max: (
                 app.snapshot()
                     .filter(|s| !s.eval_corrupt.is_identity())
                     .map_or(String::new(), |s| {
-                        format!(
-                            " of {} {}={}",
-                            s.eval_corrupt.kind.name(),
-                            s.eval_corrupt.kind.level_name(),
-                            num(s.eval_corrupt.level)
-                        )
+                        let ascii = super::theme(app).ascii;
+                        format!(" of {}", corruption_text(&s.eval_corrupt, ascii))
                     }),
             ],
             area.width.saturating_sub(2) as usize,

@@ -1,11 +1,10 @@
 //! The top lines: the run (data, step, epoch, speed, running) and one line
 //! per model (variant, corruption, regularisers that are on, optimiser).
 
-use super::{fit, num, put, theme};
+use super::{corruption_text, fit, num, put, theme};
 use crate::settings::ModelConfig;
 use crate::train::ProbeState;
 use crate::ui::app::App;
-use crate::ui::steer::corruption_text;
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -122,7 +121,7 @@ pub fn model_line(c: &ModelConfig, t: &Theme, sep: &str) -> Vec<String> {
     };
     vec![
         format!("{}: {}", c.label, c.variant.name()),
-        format!("{sep}corrupt {}", corruption_text(c, t.ascii)),
+        format!("{sep}corrupt {}", corruption_text(&c.corrupt, t.ascii)),
         format!("{sep}{regs}"),
         format!("{sep}{} lr {:.2e}", c.optimizer.name(), c.lr),
         format!(
