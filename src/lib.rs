@@ -6,10 +6,12 @@
 pub mod analysis;
 pub mod cli;
 pub mod data;
+pub mod files;
 pub mod model;
 pub mod optim;
 pub mod preset;
 pub mod progress;
 pub mod settings;
+pub mod signals;
 pub mod train;
 pub mod ui;

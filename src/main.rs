@@ -2,6 +2,7 @@
 
 use aelab::cli;
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -19,7 +20,8 @@ struct Cli {
     /// inferred from the name: short for --set data.source=… --set data.path=…
     #[arg(long, value_name = "PATH", global = true)]
     data: Option<String>,
-    /// Start from the weights of a checkpoint saved with `w` in the lab (lab and train).
+    /// Continue the run saved in a checkpoint (`w` in the lab, `train --save`,
+    /// or an autosave); without a preset, the checkpoint's own (lab and train).
     #[arg(long, value_name = "FILE", global = true)]
     resume: Option<PathBuf>,
     /// Override any preset key, e.g. --set corrupt.level=0.5 (repeatable).
@@ -31,11 +33,18 @@ struct Cli {
 enum Command {
     /// Train headless: a line per epoch, and a JSON object per epoch with --jsonl.
     Train {
-        preset: String,
+        /// The preset (a file, or a bundled name); optional with --resume.
+        #[arg(required_unless_present = "resume")]
+        preset: Option<String>,
+        /// Epochs to train (after --resume: more epochs); default: the preset's.
         #[arg(long)]
         epochs: Option<usize>,
-        #[arg(long)]
+        /// Write a JSON object per epoch and model to this file.
+        #[arg(long, value_name = "FILE")]
         jsonl: Option<PathBuf>,
+        /// Write a checkpoint of the run here at the end (and on a signal).
+        #[arg(long, value_name = "FILE")]
+        save: Option<PathBuf>,
     },
     /// Analytic vs numerical gradients; last line max_rel_error=…
     Gradcheck { preset: String },
@@ -92,13 +101,15 @@ fn main() -> ExitCode {
             preset,
             epochs,
             jsonl,
-        }) => cli::train::run(
-            preset,
-            &cli.sets,
-            *epochs,
-            jsonl.as_deref(),
-            cli.resume.as_deref(),
-        ),
+            save,
+        }) => cli::train::run(cli::train::Options {
+            preset: preset.as_deref(),
+            sets: &cli.sets,
+            epochs: *epochs,
+            jsonl: jsonl.as_deref(),
+            resume: cli.resume.as_deref(),
+            save: save.as_deref(),
+        }),
         Some(Command::Gradcheck { preset }) => cli::gradcheck::run(preset, &cli.sets),
         Some(Command::Bench {
             workload,
@@ -114,16 +125,22 @@ fn main() -> ExitCode {
         Some(Command::Pca { preset }) => cli::pca::run(preset, &cli.sets),
         Some(Command::Probe { preset, epochs }) => cli::probe::run(preset, &cli.sets, *epochs),
         Some(Command::Data { path_or_preset }) => cli::data::run(path_or_preset, &cli.sets),
-        None => {
-            let preset = cli.preset.as_deref().unwrap_or(cli::DEFAULT_PRESET);
-            cli::lab::run(preset, &cli.sets, cli.ascii, cli.resume.as_deref())
-        }
+        None => cli::lab::run(
+            cli.preset.as_deref(),
+            &cli.sets,
+            cli.ascii,
+            cli.resume.as_deref(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("aelab: {e:#}");
-            ExitCode::FAILURE
+            // Not eprintln!: after a hang-up stderr may be gone, and that must not panic.
+            let _ = writeln!(std::io::stderr(), "aelab: {e:#}");
+            match e.downcast_ref::<aelab::signals::Ended>() {
+                Some(ended) => ExitCode::from(ended.by.code()),
+                None => ExitCode::FAILURE,
+            }
         }
     }
 }

@@ -59,11 +59,15 @@ impl Progress {
         }
     }
 
-    /// Prints a line above the bar (or plainly).
+    /// Prints a line above the bar (or plainly). A closed standard output
+    /// (`aelab train … | head`) is not an error: the work goes on, unprinted.
     pub fn println(&self, line: &str) {
         match &self.bar {
             Some(bar) => bar.println(line),
-            None => println!("{line}"),
+            None => {
+                use std::io::Write;
+                let _ = writeln!(std::io::stdout(), "{line}");
+            }
         }
     }
 

@@ -142,6 +142,9 @@ fn tiny_and_odd_sizes_do_not_panic() {
                 (120, 0),
                 (33, 7),
                 (300, 100),
+                (400, 120),
+                (400, 1),
+                (1, 120),
             ] {
                 render_text(&a, w, h);
             }
@@ -152,6 +155,29 @@ fn tiny_and_odd_sizes_do_not_panic() {
 }
 
 proptest! {
+    /// One lab resized before every frame, as a window being dragged: the
+    /// grid, the page and the cursor follow each size without a panic.
+    #[test]
+    fn resizing_every_frame_never_panics(
+        sizes in prop::collection::vec((1u16..=400, 1u16..=120), 1..12),
+        keys in prop::collection::vec(0usize..6, 12),
+    ) {
+        let mut a = app(UNICODE);
+        let actions = [
+            Action::NextPage,
+            Action::ToggleZoom,
+            Action::ToggleCodes,
+            Action::ToggleHelp,
+            Action::NextDrawMode,
+            Action::FocusNext,
+        ];
+        for ((w, h), key) in sizes.into_iter().zip(keys) {
+            a.update(actions[key]);
+            aelab::ui::frame::fit(&mut a, w, h);
+            render_buffer(&a, w, h);
+        }
+    }
+
     #[test]
     fn any_size_renders_without_panic(w in 0u16..260, h in 0u16..90, help: bool, ascii: bool) {
         let mut a = app(if ascii { ASCII } else { UNICODE });

@@ -1,11 +1,14 @@
 //! Property-based fuzzing of the parsers a user's files go through: IDX, CSV,
-//! `.npy` and presets. Arbitrary bytes, and valid files with a few bytes
+//! `.npy`, presets and checkpoints. Arbitrary bytes, and valid files with a few bytes
 //! changed or cut short, must give Ok or a clear Err — never a panic.
 //! PROPTEST_CASES=100000 cargo test --test fuzz_parsers runs it longer.
 
+use aelab::data::Dataset;
 use aelab::data::parsers::{LabelColumn, parse_csv, parse_idx_images, parse_idx_labels, parse_npy};
 use aelab::preset::Preset;
+use aelab::train::{Checkpoint, Trainer};
 use proptest::prelude::*;
+use std::sync::OnceLock;
 
 mod common;
 use std::path::Path;
@@ -60,6 +63,49 @@ fn npy() -> Vec<u8> {
     b
 }
 
+const SMALL: &str = "seed = 2\nvariant = \"denoising\"\n[model]\nhidden = 3\n[train]\nbatch = 16\n[data]\nsource = \"mnist\"\nlimit = 40\nvalidation = 0.2\n";
+
+/// A small run's data, loaded once: every case restores into a fresh trainer.
+fn small_data() -> &'static (Dataset, Dataset) {
+    static DATA: OnceLock<(Dataset, Dataset)> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let preset = Preset::parse("small.toml", SMALL, &[]).unwrap();
+        aelab::data::load(&preset.data)
+            .unwrap()
+            .split(0.2, preset.seed)
+    })
+}
+
+fn small_trainer() -> Trainer {
+    let (train, val) = small_data().clone();
+    Trainer::new(Preset::parse("small.toml", SMALL, &[]).unwrap(), train, val).unwrap()
+}
+
+/// A checkpoint of the small run after a few steps, as a file holds it.
+fn checkpoint() -> &'static [u8] {
+    static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
+    BYTES.get_or_init(|| {
+        let mut t = small_trainer();
+        for _ in 0..3 {
+            t.step().unwrap();
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.ckpt");
+        t.save_checkpoint(&path).unwrap();
+        std::fs::read(path).unwrap()
+    })
+}
+
+/// Decodes, and if that works, restores into a trainer and takes a step.
+fn resume_from(bytes: &[u8]) {
+    if let Ok(c) = Checkpoint::decode("fuzz.ckpt", bytes) {
+        let mut t = small_trainer();
+        if t.restore(c, "fuzz.ckpt").is_ok() {
+            let _ = t.step();
+        }
+    }
+}
+
 const CSV: &str = "a,b,label\n0.5,1e3,7\n-2,3.25,1\n\n4,5,0\n";
 
 fn presets() -> Vec<String> {
@@ -81,6 +127,7 @@ fn all_parsers(bytes: &[u8]) {
     let _ = parse_csv(p, bytes.to_vec(), LabelColumn::Last);
     let _ = parse_csv(p, bytes.to_vec(), LabelColumn::IfHeaderSaysSo);
     let _ = parse_npy(p, bytes);
+    let _ = Checkpoint::decode("fuzz", bytes);
 }
 
 proptest! {
@@ -109,6 +156,11 @@ proptest! {
     }
 
     #[test]
+    fn mutated_checkpoints_never_panic(m in mutations()) {
+        resume_from(&mutate(checkpoint().to_vec(), &m));
+    }
+
+    #[test]
     fn arbitrary_preset_text_never_panics(text in "\\PC{0,200}") {
         let _ = Preset::parse("fuzz.toml", &text, &[]);
     }
@@ -133,6 +185,11 @@ proptest! {
 #[test]
 fn the_seeds_are_valid() {
     let p = Path::new("fuzz");
+    let c = Checkpoint::decode("c.ckpt", checkpoint()).unwrap();
+    assert_eq!(
+        small_trainer().restore(c, "c.ckpt").map(|_| ()).ok(),
+        Some(())
+    );
     assert_eq!(parse_idx_images(p, &idx_images()).unwrap().0, 3);
     assert_eq!(parse_idx_labels(p, &idx_labels()).unwrap().len(), 4);
     assert_eq!(

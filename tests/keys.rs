@@ -55,10 +55,8 @@ fn expected_commands(action: Action) -> Vec<Command> {
         // The seed is drawn afresh: checked apart.
         Action::Reset => vec![],
         Action::Probe => vec![Command::Probe],
-        Action::SaveCheckpoint => vec![Command::SaveCheckpoint(
-            "aelab-checkpoint-step10.json".into(),
-        )],
-        Action::RecordTimeline => vec![Command::SaveTimeline("aelab-timeline-step10.toml".into())],
+        Action::SaveCheckpoint => vec![Command::SaveCheckpoint],
+        Action::RecordTimeline => vec![Command::SaveTimeline],
         _ => vec![],
     }
 }

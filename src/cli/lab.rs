@@ -1,29 +1,104 @@
 //! `aelab [PRESET]`: the lab. The trainer runs on its own thread; the UI
 //! owns the terminal. Without a terminal, training runs headless instead.
+//! A signal (a dropped SSH session, `kill`) or a lost terminal restores the
+//! terminal, autosaves the run, and the next start of the preset offers it.
 
-use super::{load_data, load_preset};
-use crate::train::{Trainer, Worker};
-use crate::ui::{self, UiOptions};
-use anyhow::Result;
+use super::start;
+use crate::signals::{Ended, Signals};
+use crate::train::{Checkpoint, Trainer, Worker, autosave};
+use crate::ui::{self, ResumeOffer, UiOptions};
+use anyhow::{Context, Result};
 use std::io::IsTerminal;
 use std::path::Path;
 
-pub fn run(preset_name: &str, sets: &[String], ascii: bool, resume: Option<&Path>) -> Result<()> {
+pub fn run(
+    preset: Option<&str>,
+    sets: &[String],
+    ascii: bool,
+    resume: Option<&Path>,
+) -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!(
             "aelab: not a terminal, so training headless (progress lines instead of the lab)"
         );
-        return super::train::run(preset_name, sets, None, None, resume);
+        return super::train::run(super::train::Options {
+            preset,
+            sets,
+            resume,
+            ..Default::default()
+        });
     }
-    let preset = load_preset(preset_name, sets)?;
-    let (train, val) = load_data(&preset)?;
-    let mut trainer = Trainer::new(preset, train, val)?;
-    if let Some(path) = resume {
-        trainer.resume(path).map_err(anyhow::Error::msg)?;
+    let signals = Signals::install().context("cannot catch signals")?;
+    let (mut trainer, _) = start(preset, sets, resume)?;
+    let offer = resume.is_none().then(|| offer(&trainer)).flatten();
+    if offer.is_some() {
+        trainer.set_running(false);
     }
     let (commands, snapshots, thread) = Worker::spawn(trainer).split();
-    let result = ui::run(commands, snapshots, UiOptions::detect(ascii));
+    let ended = ui::run(
+        commands,
+        snapshots,
+        UiOptions::detect(ascii),
+        &signals,
+        offer,
+    );
     // `run` has dropped its channel ends: the trainer ends after its current step.
-    let _ = thread.join();
-    result
+    let trainer = thread.join().ok();
+    let (by, lost) = match ended {
+        Ok(None) => return Ok(()),
+        Ok(Some(by)) => (Some(by), None),
+        // The terminal went away (a hang-up can show as a read error first).
+        Err(e) => (signals.caught(), Some(e)),
+    };
+    let saved = match &trainer {
+        Some(t) => match autosave::save(t) {
+            Ok(path) => format!(
+                "run saved at step {} to {} (continue: aelab --resume {})",
+                t.step_count(),
+                path.display(),
+                path.display()
+            ),
+            Err(e) => format!("could not save the run: {e}"),
+        },
+        None => "the trainer had crashed: nothing to save".into(),
+    };
+    match (by, lost) {
+        (Some(by), _) => Err(Ended {
+            by,
+            message: format!("{}: {saved}", by.name()),
+        }
+        .into()),
+        (None, Some(e)) => Err(e.context(saved)),
+        (None, None) => unreachable!("handled above"),
+    }
+}
+
+/// The question to ask when the preset has an autosave that reads.
+fn offer(trainer: &Trainer) -> Option<ResumeOffer> {
+    let path = autosave::path(trainer.preset());
+    let checkpoint = Checkpoint::read(&path).ok()?;
+    let age = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .map_or(String::new(), |d| {
+            format!(", saved {} ago", age(d.as_secs()))
+        });
+    Some(ResumeOffer {
+        what: format!(
+            "step {} (epoch {}){age}",
+            checkpoint.run.step, checkpoint.run.epoch
+        ),
+        path,
+    })
+}
+
+/// "40 s", "12 min", "3 h", "2 days".
+fn age(seconds: u64) -> String {
+    match seconds {
+        s if s < 120 => format!("{s} s"),
+        s if s < 2 * 3600 => format!("{} min", s / 60),
+        s if s < 2 * 86400 => format!("{} h", s / 3600),
+        s => format!("{} days", s / 86400),
+    }
 }

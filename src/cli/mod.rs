@@ -11,7 +11,9 @@ pub mod train;
 
 use crate::data::Dataset;
 use crate::preset::{self, Preset};
+use crate::train::{Checkpoint, Trainer};
 use anyhow::{Context, Result};
+use std::path::Path;
 
 /// The preset `aelab` opens with no argument: vanilla vs denoising on MNIST.
 pub const DEFAULT_PRESET: &str = "demo";
@@ -27,4 +29,36 @@ pub fn load_data(preset: &Preset) -> Result<(Dataset, Dataset)> {
     let set = crate::data::load_seeded(&preset.data, preset.seed)
         .with_context(|| format!("{}: [data]", preset.origin))?;
     Ok(set.split(preset.data.validation, preset.seed))
+}
+
+/// The trainer a command starts with: the preset named (else the one the
+/// checkpoint names, else the demo) on its data, continuing the checkpoint's
+/// run if there is one; with the line saying what was resumed.
+pub fn start(
+    name: Option<&str>,
+    sets: &[String],
+    resume: Option<&Path>,
+) -> Result<(Trainer, Option<String>)> {
+    let checkpoint = resume.map(Checkpoint::read).transpose()?;
+    let preset = match (name, &checkpoint) {
+        (Some(name), _) => load_preset(name, sets)?,
+        (None, Some(c)) => {
+            let sets = [c.sets.as_slice(), sets].concat();
+            // A relative path saved elsewhere may not be found from here: the bundled name then.
+            load_preset(&c.preset, &sets).or_else(|e| {
+                let stem = Path::new(&c.preset)
+                    .file_stem()
+                    .map(|s| s.to_string_lossy());
+                stem.map_or(Err(e), |stem| load_preset(&stem, &sets))
+            })?
+        }
+        (None, None) => load_preset(DEFAULT_PRESET, sets)?,
+    };
+    let (train, val) = load_data(&preset)?;
+    let mut trainer = Trainer::new(preset, train, val)?;
+    let resumed = match (checkpoint, resume) {
+        (Some(c), Some(path)) => Some(trainer.restore(c, &path.display().to_string())?),
+        _ => None,
+    };
+    Ok((trainer, resumed))
 }

@@ -173,7 +173,7 @@ pub struct Objective {
 }
 
 /// The objective's terms (each already weighted), as f64.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Terms {
     /// (1/m) Σ_i L(x_i, x̂_i).
     pub recon: f64,

@@ -1,7 +1,7 @@
 //! Adam (Kingma & Ba 2015): per-parameter steps from bias-corrected running
 //! means of the gradient (m) and its square (v). β1 = 0.9, β2 = 0.999, ε = 1e-8.
 
-use super::Optimizer;
+use super::{Optimizer, OptimizerState, StateMismatch};
 use crate::model::Real;
 use crate::model::simd::vectorised;
 
@@ -63,6 +63,22 @@ impl<F: Real> Optimizer<F> for Adam<F> {
 
     fn set_lr(&mut self, lr: f64) {
         self.lr = lr;
+    }
+
+    fn state(&self) -> OptimizerState<F> {
+        OptimizerState {
+            buffers: vec![self.m.clone(), self.v.clone()],
+            steps: self.t as u64,
+        }
+    }
+
+    fn set_state(&mut self, state: OptimizerState<F>) -> Result<(), StateMismatch> {
+        let steps = state.steps;
+        let [m, v] = <[Vec<F>; 2]>::try_from(state.into_buffers(&[self.m.len(), self.v.len()])?)
+            .expect("two buffers, checked");
+        (self.m, self.v) = (m, v);
+        self.t = i32::try_from(steps).unwrap_or(i32::MAX);
+        Ok(())
     }
 }
 

@@ -38,7 +38,7 @@ pub struct LbfgsStep {
 }
 
 /// One curvature pair (s, y) with ρ = 1/sᵀy.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Pair {
     s: Vec<f64>,
     y: Vec<f64>,
@@ -47,15 +47,16 @@ struct Pair {
 
 /// Where the last step left θ, with f and g there, so the next step need not
 /// re-evaluate them (θ is compared, so an outside change is noticed).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Iterate<F> {
     x: Vec<F>,
     f: f64,
     g: Vec<f64>,
 }
 
-/// Limited-memory BFGS over a flat parameter vector.
-#[derive(Clone, Debug)]
+/// Limited-memory BFGS over a flat parameter vector. Its whole state (the
+/// pairs and the cached iterate) goes into a checkpoint.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Lbfgs<F> {
     memory: usize,
     /// Oldest pair first.
@@ -77,6 +78,19 @@ impl<F: Real> Lbfgs<F> {
             pairs: VecDeque::with_capacity(memory),
             at: None,
         }
+    }
+
+    /// Whether its pairs and cached iterate are of `len` parameters (a state
+    /// read from a file is checked before use).
+    pub fn fits(&self, len: usize) -> bool {
+        self.pairs
+            .iter()
+            .all(|p| p.s.len() == len && p.y.len() == len)
+            && self
+                .at
+                .as_ref()
+                .is_none_or(|a| a.x.len() == len && a.g.len() == len)
+            && self.memory >= 1
     }
 
     /// Forgets the cached f, g at θ but keeps the curvature pairs: for an

@@ -9,11 +9,13 @@ pub mod adam;
 pub mod lbfgs;
 pub mod momentum;
 pub mod sgd;
+pub mod state;
 
 pub use adam::Adam;
 pub use lbfgs::{Lbfgs, LbfgsStep};
 pub use momentum::Momentum;
 pub use sgd::Sgd;
+pub use state::{OptimizerState, StateMismatch};
 
 use crate::model::Real;
 
@@ -70,6 +72,11 @@ pub trait Optimizer<F: Real>: Send {
     fn lr(&self) -> f64;
     /// Takes effect at the next step; state (velocity, moments) is kept.
     fn set_lr(&mut self, lr: f64);
+    /// What the next steps depend on besides θ and the rate, for a checkpoint.
+    fn state(&self) -> OptimizerState<F>;
+    /// Puts back a state taken by [`state`](Self::state) from an optimiser of
+    /// the same kind and length.
+    fn set_state(&mut self, state: OptimizerState<F>) -> Result<(), StateMismatch>;
 }
 
 /// The first-order optimiser of `kind` for `len` parameters; `None` for
@@ -128,6 +135,35 @@ mod tests {
             assert_eq!(kind.name().parse::<OptimizerKind>().unwrap(), kind);
         }
         assert!("newton".parse::<OptimizerKind>().is_err());
+    }
+
+    #[test]
+    fn a_restored_state_takes_the_same_next_step() {
+        for kind in [
+            OptimizerKind::Sgd,
+            OptimizerKind::Momentum,
+            OptimizerKind::Adam,
+        ] {
+            let mut a = first_order::<f32>(kind, 0.1, 3).unwrap();
+            let mut theta = [1.0f32, -1.0, 0.5];
+            for _ in 0..3 {
+                a.step(&mut theta, &[0.3, -0.2, 0.1]);
+            }
+            let mut b = first_order::<f32>(kind, 0.1, 3).unwrap();
+            b.set_state(a.state()).unwrap();
+            let (mut ta, mut tb) = (theta, theta);
+            a.step(&mut ta, &[0.5, 0.1, -0.4]);
+            b.step(&mut tb, &[0.5, 0.1, -0.4]);
+            assert_eq!(ta, tb, "{kind}");
+            let mut short = first_order::<f32>(kind, 0.1, 2).unwrap();
+            if kind != OptimizerKind::Sgd {
+                let err = short.set_state(a.state()).unwrap_err().to_string();
+                assert!(
+                    err.contains("length [3") && err.contains("length [2"),
+                    "{err}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! The velocity averages successive gradients, which damps the zig-zag of
 //! plain descent across narrow valleys.
 
-use super::Optimizer;
+use super::{Optimizer, OptimizerState, StateMismatch};
 use crate::model::Real;
 
 /// The momentum coefficient μ (the usual choice).
@@ -42,6 +42,20 @@ impl<F: Real> Optimizer<F> for Momentum<F> {
 
     fn set_lr(&mut self, lr: f64) {
         self.lr = lr;
+    }
+
+    fn state(&self) -> OptimizerState<F> {
+        OptimizerState {
+            buffers: vec![self.v.clone()],
+            steps: 0,
+        }
+    }
+
+    fn set_state(&mut self, state: OptimizerState<F>) -> Result<(), StateMismatch> {
+        let [v] = <[Vec<F>; 1]>::try_from(state.into_buffers(&[self.v.len()])?)
+            .expect("one buffer, checked");
+        self.v = v;
+        Ok(())
     }
 }
 

@@ -1,7 +1,7 @@
 //! Plain gradient descent: θ ← θ − lr·g. Whether g is the full-batch or a
 //! minibatch gradient is the caller's choice.
 
-use super::Optimizer;
+use super::{Optimizer, OptimizerState, StateMismatch};
 use crate::model::Real;
 
 /// Gradient descent with a fixed (settable) learning rate; no state.
@@ -31,6 +31,14 @@ impl<F: Real> Optimizer<F> for Sgd {
 
     fn set_lr(&mut self, lr: f64) {
         self.lr = lr;
+    }
+
+    fn state(&self) -> OptimizerState<F> {
+        OptimizerState::default()
+    }
+
+    fn set_state(&mut self, state: OptimizerState<F>) -> Result<(), StateMismatch> {
+        state.into_buffers(&[]).map(drop)
     }
 }
 

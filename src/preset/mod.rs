@@ -66,6 +66,9 @@ pub struct Preset {
     pub models: Vec<ModelConfig>,
     /// What happens at which step when the preset runs, in order.
     pub timeline: Vec<Timed>,
+    /// The `--set` items it was loaded with (a checkpoint names them, so that
+    /// `--resume` alone rebuilds the same preset).
+    pub sets: Vec<String>,
     /// The preset as text, without its timeline, for a recorded session to build on.
     record_base: String,
 }
@@ -142,6 +145,7 @@ impl Preset {
             eval_corrupt,
             models,
             timeline,
+            sets: overrides.to_vec(),
             record_base: record_base(&source),
         })
     }

@@ -6,7 +6,7 @@ use crate::optim::OptimizerKind;
 /// One steerable setting and its new value. Keys in the lab, `--set` and
 /// `[[timeline]]` entries all become these; [`super::rules::apply`] carries
 /// them out.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Change {
     /// A named variant: brings the lecture's penalties, corruption and tying.
     Variant(Variant),
@@ -89,7 +89,7 @@ impl std::fmt::Display for Change {
 
 /// Something that happens to a run at a step boundary: what a `[[timeline]]`
 /// entry holds and what the trainer logs as it goes.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Event {
     /// A change of one model (index in preset order) or of every model (`None`).
     Change {
@@ -102,7 +102,7 @@ pub enum Event {
 }
 
 /// An event and the step (of the run it happens in) before which it applies.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Timed {
     pub step: u64,
     pub event: Event,

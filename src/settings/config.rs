@@ -6,7 +6,7 @@ use crate::model::{
 use crate::optim::OptimizerKind;
 
 /// The resolved settings of one model: what the trainer runs.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModelConfig {
     pub label: String,
     pub variant: Variant,

@@ -1,153 +1,204 @@
-//! Checkpoints: every model's weights as JSON (`w` in the lab), and loading
-//! them back into a trainer of the same preset (`--resume FILE`).
+//! Checkpoints: everything a run depends on (weights, optimiser state, RNG
+//! states, step, epoch, the data order, every model's current settings, the
+//! session's log and the place in the preset's timeline), so that a resumed
+//! run takes the very same steps. `w` in the lab, `aelab train --save`, and
+//! the autosave on a signal write one; `--resume FILE` reads it.
+//!
+//! The file is binary and versioned: the 8 bytes `AELABCKP`, the format as a
+//! little-endian u32, then the [`Checkpoint`] in postcard (f32 as its 4
+//! bytes: exact, and about a quarter of decimal text). It is written to a
+//! temporary file and renamed, so a crash never leaves half a checkpoint.
 
-use crate::model::{Arch, Params};
+use super::slot::EpochSum;
+use crate::optim::{Lbfgs, OptimizerState};
+use crate::settings::{ModelConfig, Timed};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// A checkpoint that cannot be written or read back into this preset's models.
+/// The file name ending of a checkpoint.
+pub const EXTENSION: &str = "ckpt";
+const MAGIC: &[u8; 8] = b"AELABCKP";
+/// Bumped whenever [`Checkpoint`] changes shape. Format 1 was a JSON file of
+/// weights only.
+pub const FORMAT: u32 = 2;
+
+/// A checkpoint that cannot be written, or read back into this run.
 #[derive(Debug, thiserror::Error)]
 pub enum CheckpointError {
     #[error("{file}: cannot write: {error}")]
     Write { file: String, error: std::io::Error },
     #[error("{file}: cannot read: {error}")]
     Read { file: String, error: std::io::Error },
-    #[error("{file}: not an aelab checkpoint: {error}")]
-    Format {
+    #[error("{file}: not an aelab checkpoint ({what})")]
+    NotACheckpoint { file: String, what: String },
+    #[error("{file}: a checkpoint of format {found}, but this aelab reads format {FORMAT}{hint}")]
+    Version {
         file: String,
-        error: serde_json::Error,
+        found: u32,
+        hint: &'static str,
     },
-    #[error("{file}: no model labelled \"{label}\" (it has {labels:?})")]
-    NoModel {
+    #[error("{file}: the checkpoint is damaged or cut short: {error}")]
+    Damaged {
         file: String,
-        label: String,
-        labels: Vec<String>,
+        error: postcard::Error,
     },
-    #[error("{file}: model \"{label}\" is {found}, but the preset's is {expected}")]
-    Shape {
-        file: String,
-        label: String,
-        found: String,
-        expected: String,
-    },
+    #[error("{file}: {message}")]
+    Mismatch { file: String, message: String },
 }
 
-/// "784→64 (tied: false)".
-fn shape(a: Arch) -> String {
-    format!("{}→{} (tied: {})", a.inputs, a.hidden, a.tied)
+/// Everything a run depends on, as saved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The preset's origin (a path or a bundled name) and its `--set` items:
+    /// `--resume FILE` without a preset loads these.
+    pub preset: String,
+    pub sets: Vec<String>,
+    pub run: RunState,
+    pub models: Vec<ModelState>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct ModelWeights {
-    label: String,
-    inputs: usize,
-    hidden: usize,
-    tied: bool,
+/// The trainer's own state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunState {
+    pub seed: u64,
+    pub step: u64,
+    pub epoch: u64,
+    /// This epoch's order of training samples and where the next batch starts.
+    pub order: Vec<u32>,
+    pub cursor: u64,
+    /// The batch-order RNG (ChaCha12: key, stream and word position).
+    pub shuffle: Vec<u8>,
+    pub timeline_at: u64,
+    pub log: Vec<Timed>,
+}
+
+/// One model's state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelState {
+    /// The settings it has now, changes made live included.
+    pub config: ModelConfig,
+    pub version: u32,
     /// θ = [W1, b1, (W2), b2], as `Params` lays it out.
-    theta: Vec<f32>,
+    pub theta: Vec<f32>,
+    pub optimizer: SavedOptimizer,
+    /// The corruption-noise RNG.
+    pub noise: Vec<u8>,
+    pub epoch_sum: EpochSum,
+    pub val_recon: Option<f32>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Checkpoint {
-    preset: String,
-    step: u64,
-    models: Vec<ModelWeights>,
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SavedOptimizer {
+    FirstOrder(OptimizerState<f32>),
+    Lbfgs(Lbfgs<f32>),
 }
 
-/// Writes the models' weights, labelled, with the step they were taken at.
-pub fn save(
-    path: &Path,
-    preset: &str,
-    step: u64,
-    models: &[(String, &Params<f32>)],
-) -> Result<(), CheckpointError> {
-    let checkpoint = Checkpoint {
-        preset: preset.to_string(),
-        step,
-        models: models
-            .iter()
-            .map(|(label, p)| ModelWeights {
-                label: label.clone(),
-                inputs: p.arch.inputs,
-                hidden: p.arch.hidden,
-                tied: p.arch.tied,
-                theta: p.theta.clone(),
-            })
-            .collect(),
-    };
-    let file = path.display().to_string();
-    let text = serde_json::to_string(&checkpoint).map_err(|error| CheckpointError::Format {
-        file: file.clone(),
-        error,
-    })?;
-    std::fs::write(path, text).map_err(|error| CheckpointError::Write { file, error })
-}
+impl Checkpoint {
+    /// Writes the checkpoint atomically.
+    pub fn write(&self, path: &Path) -> Result<(), CheckpointError> {
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend(FORMAT.to_le_bytes());
+        let bytes = postcard::to_extend(self, bytes).expect("a checkpoint always encodes");
+        crate::files::write_atomic(path, &bytes).map_err(|error| CheckpointError::Write {
+            file: path.display().to_string(),
+            error,
+        })
+    }
 
-/// The weights of the model labelled `label` in the checkpoint at `path`,
-/// which must have the shape `arch`.
-pub fn load(path: &Path, label: &str, arch: Arch) -> Result<Params<f32>, CheckpointError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|error| CheckpointError::Read {
-        file: file.clone(),
-        error,
-    })?;
-    let checkpoint: Checkpoint =
-        serde_json::from_str(&text).map_err(|error| CheckpointError::Format {
+    /// Reads a checkpoint, telling a foreign, old or damaged file apart.
+    pub fn read(path: &Path) -> Result<Checkpoint, CheckpointError> {
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|error| CheckpointError::Read {
             file: file.clone(),
             error,
         })?;
-    let labels: Vec<String> = checkpoint.models.iter().map(|m| m.label.clone()).collect();
-    let Some(m) = checkpoint.models.iter().find(|m| m.label == label) else {
-        return Err(CheckpointError::NoModel {
-            file,
-            label: label.into(),
-            labels,
-        });
-    };
-    let found = Arch {
-        inputs: m.inputs,
-        hidden: m.hidden,
-        tied: m.tied,
-    };
-    if found != arch || m.theta.len() != arch.len() {
-        return Err(CheckpointError::Shape {
-            file,
-            label: label.into(),
-            found: shape(found),
-            expected: shape(arch),
-        });
+        Self::decode(&file, &bytes)
     }
-    Ok(Params {
-        arch,
-        theta: m.theta.clone(),
-    })
+
+    /// The checkpoint in `bytes`; `file` names it in errors.
+    pub fn decode(file: &str, bytes: &[u8]) -> Result<Checkpoint, CheckpointError> {
+        let file = file.to_string();
+        if bytes.first() == Some(&b'{') {
+            return Err(CheckpointError::Version {
+                file,
+                found: 1,
+                hint: " (format 1 held the weights only, as JSON; open its preset and save again with w)",
+            });
+        }
+        let Some(rest) = bytes.strip_prefix(MAGIC.as_slice()) else {
+            return Err(CheckpointError::NotACheckpoint {
+                file,
+                what: "it does not start with AELABCKP".into(),
+            });
+        };
+        let (format, body) = rest
+            .split_at_checked(4)
+            .ok_or(CheckpointError::NotACheckpoint {
+                file: file.clone(),
+                what: "it ends inside its header".into(),
+            })?;
+        let found = u32::from_le_bytes(format.try_into().expect("4 bytes"));
+        if found != FORMAT {
+            return Err(CheckpointError::Version {
+                file,
+                found,
+                hint: "",
+            });
+        }
+        match postcard::take_from_bytes::<Checkpoint>(body) {
+            Ok((checkpoint, [])) => Ok(checkpoint),
+            Ok((_, extra)) => Err(CheckpointError::NotACheckpoint {
+                file,
+                what: format!("{} bytes after its end", extra.len()),
+            }),
+            Err(error) => Err(CheckpointError::Damaged { file, error }),
+        }
+    }
+}
+
+/// `aelab-checkpoint-step<N>.ckpt`: the name `w` and `--save` use.
+pub fn file_name(step: u64) -> String {
+    format!("aelab-checkpoint-step{step}.{EXTENSION}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn checkpoint() -> Checkpoint {
+        Checkpoint {
+            preset: "presets/demo.toml".into(),
+            sets: vec!["train.lr=0.5".into()],
+            run: RunState {
+                seed: 7,
+                step: 3,
+                epoch: 1,
+                order: vec![2, 0, 1],
+                cursor: 1,
+                shuffle: vec![9; 49],
+                timeline_at: 0,
+                log: Vec::new(),
+            },
+            models: Vec::new(),
+        }
+    }
+
     #[test]
-    fn weights_round_trip_and_a_wrong_shape_is_named() {
-        let arch = Arch {
-            inputs: 3,
-            hidden: 2,
-            tied: false,
-        };
-        let params = Params {
-            arch,
-            theta: (0..arch.len()).map(|i| i as f32 * 0.5).collect(),
-        };
-        let path =
-            std::env::temp_dir().join(format!("aelab-checkpoint-test-{}.json", std::process::id()));
-        save(&path, "t.toml", 7, &[("dae".into(), &params)]).unwrap();
-        assert_eq!(load(&path, "dae", arch).unwrap(), params);
-        let err = load(&path, "dae", Arch { hidden: 4, ..arch })
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("3→2") && err.contains("3→4"), "{err}");
-        let err = load(&path, "nope", arch).unwrap_err().to_string();
-        assert!(err.contains("\"dae\""), "{err}");
-        std::fs::remove_file(path).ok();
+    fn a_checkpoint_round_trips_and_bad_files_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.ckpt");
+        checkpoint().write(&path).unwrap();
+        assert_eq!(Checkpoint::read(&path).unwrap(), checkpoint());
+        let bytes = std::fs::read(&path).unwrap();
+        let err = |b: &[u8]| Checkpoint::decode("c.ckpt", b).unwrap_err().to_string();
+        assert!(err(&bytes[..bytes.len() - 3]).contains("damaged or cut short"));
+        assert!(err(b"{\"preset\":1}").contains("format 1"));
+        assert!(err(b"PK\x03\x04").contains("does not start with AELABCKP"));
+        let mut newer = bytes.clone();
+        newer[8] = 9;
+        assert!(err(&newer).contains("format 9, but this aelab reads format 2"));
+        let mut longer = bytes;
+        longer.push(0);
+        assert!(err(&longer).contains("1 bytes after its end"));
     }
 }

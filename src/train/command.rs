@@ -16,8 +16,11 @@ pub enum Command {
     /// background; the accuracies arrive in a later snapshot.
     Probe,
     /// Write the preset with every event of the session as its timeline: a
-    /// file that replays the session.
-    SaveTimeline(std::path::PathBuf),
-    /// Write every model's weights to this file (`--resume` loads them).
-    SaveCheckpoint(std::path::PathBuf),
+    /// file that replays the session (named after the step it is written at).
+    SaveTimeline,
+    /// Write a checkpoint of the run, named after the step it is taken at
+    /// (`--resume` continues from it).
+    SaveCheckpoint,
+    /// Continue the run saved in this checkpoint instead of the current one.
+    Resume(std::path::PathBuf),
 }

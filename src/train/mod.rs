@@ -2,9 +2,12 @@
 //! that steer it, the snapshots it reports, and the worker thread that runs it
 //! behind the TUI.
 
+pub mod autosave;
+mod blowup;
 pub mod checkpoint;
 pub mod command;
 mod probe_job;
+mod resume;
 mod slot;
 pub mod snapshot;
 mod steering;
@@ -12,10 +15,15 @@ pub mod trainer;
 mod views;
 pub mod worker;
 
-pub use checkpoint::CheckpointError;
+pub use checkpoint::{Checkpoint, CheckpointError};
 pub use command::Command;
 pub use slot::per_pixel_mse;
 pub use snapshot::{Codes, LossPoint, ModelView, ProbeState, Recon, Snapshot};
-pub use trainer::{Diverged, Trainer};
+pub use trainer::{Diverged, ModelReport, Trainer};
 pub use views::normalised_filters;
 pub use worker::Worker;
+
+/// The trainer's random streams (batch order, corruption noise, initial
+/// weights): ChaCha12 as in rand's `StdRng`, the same numbers, but named so
+/// that a checkpoint can save its state and a resume continue it exactly.
+pub type TrainRng = chacha20::ChaCha12Rng;

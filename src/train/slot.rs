@@ -1,6 +1,8 @@
 //! One model under training: its settings, weights, optimiser and noise, and
 //! the update it takes on a batch.
 
+use super::blowup::Watch;
+use super::views::saturated_fraction;
 use super::{Codes, LossPoint};
 use crate::analysis::jacobian::AlongAcross;
 use crate::analysis::pca::PcaComparison;
@@ -19,14 +21,23 @@ pub struct SlowViews {
     /// The encoder's sensitivity along / across the data's curve (toy data).
     pub along_across: Option<AlongAcross>,
 }
+use super::TrainRng;
 use crate::model::{Cache, Params, Terms, Workspace};
 use crate::optim::{self, Lbfgs, Optimizer, OptimizerKind};
 use crate::settings::{Change, ModelConfig};
 use ndarray::Array2;
 use rand::SeedableRng;
-use rand::rngs::StdRng;
 use std::sync::Arc;
 use std::time::Instant;
+
+/// Why a step stops its model.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Trouble {
+    /// The objective or θ stopped being finite (the objective's value).
+    NotFinite(f64),
+    /// The weights or the objective are exploding: what was seen.
+    BlowingUp(String),
+}
 
 /// An optimiser: one update per minibatch, or L-BFGS on the full batch.
 pub enum Stepper {
@@ -44,7 +55,7 @@ impl Stepper {
 }
 
 /// Sums over the current epoch, for the epoch report.
-#[derive(Default, Clone, Copy)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EpochSum {
     pub batches: usize,
     pub terms: Terms,
@@ -60,7 +71,7 @@ pub struct Slot {
     pub params: Params<f32>,
     pub stepper: Stepper,
     /// The corruption noise: each model its own stream, seeded from the run's seed.
-    pub noise: StdRng,
+    pub noise: TrainRng,
     grad: Vec<f32>,
     /// θ before the step, to go back to if it blows up (a buffer, not a copy a step).
     backup: Vec<f32>,
@@ -76,20 +87,22 @@ pub struct Slot {
     pub val_recon: Option<f32>,
     /// The slow views last shown, with the step and time they were computed at.
     pub last_slow: Option<(u64, Instant, SlowViews)>,
+    /// Watches for a run that explodes without reaching NaN.
+    watch: Watch,
 }
 
 impl Slot {
     /// Model `index` of a run seeded with `seed`: models of the same shape
     /// start from the same weights; each draws its own noise.
     pub fn new(config: ModelConfig, inputs: usize, seed: u64, index: usize) -> Slot {
-        let params = Params::init(config.arch(inputs), &mut StdRng::seed_from_u64(seed));
+        let params = Params::init(config.arch(inputs), &mut TrainRng::seed_from_u64(seed));
         let len = params.theta.len();
         Slot {
             stepper: Stepper::new(config.optimizer, config.lr, len),
             config,
             version: 0,
             params,
-            noise: StdRng::seed_from_u64(seed.wrapping_add(1 + index as u64)),
+            noise: TrainRng::seed_from_u64(seed.wrapping_add(1 + index as u64)),
             grad: vec![0.0; len],
             backup: vec![0.0; len],
             ws: Workspace::new(),
@@ -99,6 +112,7 @@ impl Slot {
             epoch_sum: EpochSum::default(),
             val_recon: None,
             last_slow: None,
+            watch: Watch::default(),
         }
     }
 
@@ -133,7 +147,7 @@ impl Slot {
     /// One update on the clean batch `x`. If the objective or θ stops being
     /// finite, θ goes back to where it was, the optimiser starts afresh, and
     /// the objective's value is the error.
-    pub fn step(&mut self, x: &Array2<f32>, step: u64) -> Result<LossPoint, f64> {
+    pub fn step(&mut self, x: &Array2<f32>, step: u64) -> Result<LossPoint, Trouble> {
         let objective = self.config.objective();
         self.backup.copy_from_slice(&self.params.theta);
         // Fresh noise each time a sample is seen; drawn once per step so that
@@ -186,7 +200,7 @@ impl Slot {
                 self.config.lr,
                 self.params.theta.len(),
             );
-            return Err(terms.total());
+            return Err(Trouble::NotFinite(terms.total()));
         }
         let point = LossPoint {
             step,
@@ -204,7 +218,12 @@ impl Slot {
         self.epoch_sum.terms += terms;
         self.stepped = true;
         self.losses.push(point);
-        Ok(point)
+        let encoder = self.config.encoder;
+        let saturated = || saturated_fraction(encoder, &cache.h);
+        match (self.watch).look(terms.total(), (&self.backup, &self.params.theta), saturated) {
+            None => Ok(point),
+            Some(what) => Err(Trouble::BlowingUp(what)),
+        }
     }
 }
 

@@ -24,17 +24,21 @@ impl Trainer {
                 }
             }
             Command::Probe => self.start_probe(),
-            Command::SaveCheckpoint(path) => self.save_checkpoint(&path),
-            Command::SaveTimeline(path) => {
+            Command::SaveCheckpoint => self.write_checkpoint(),
+            Command::SaveTimeline => {
+                let path = format!("aelab-timeline-step{}.toml", self.step);
                 let text = self.preset.recorded(&self.log);
-                self.message = Some(match std::fs::write(&path, text) {
-                    Ok(()) => format!(
-                        "session saved to {} (replay: aelab {})",
-                        path.display(),
-                        path.display()
-                    ),
-                    Err(e) => format!("cannot write {}: {e}", path.display()),
+                let written = crate::files::write_atomic(path.as_ref(), text.as_bytes());
+                self.message = Some(match written {
+                    Ok(()) => format!("session saved to {path} (replay: aelab {path})"),
+                    Err(e) => format!("cannot write {path}: {e}"),
                 });
+            }
+            Command::Resume(path) => {
+                if let Err(e) = self.resume(&path) {
+                    self.message = Some(e.to_string());
+                }
+                self.running = true;
             }
         }
     }
@@ -115,19 +119,11 @@ impl Trainer {
         }
     }
 
-    fn save_checkpoint(&mut self, path: &std::path::Path) {
-        let models: Vec<(String, &crate::model::Params<f32>)> = self
-            .slots
-            .iter()
-            .map(|s| (s.config.label.clone(), &s.params))
-            .collect();
-        let saved = super::checkpoint::save(path, &self.preset.origin, self.step, &models);
-        self.message = Some(match saved {
-            Ok(()) => format!(
-                "weights saved to {} (aelab --resume {})",
-                path.display(),
-                path.display()
-            ),
+    /// `w`: a checkpoint named after this step, and how to continue from it.
+    fn write_checkpoint(&mut self) {
+        let path = super::checkpoint::file_name(self.step);
+        self.message = Some(match self.save_checkpoint(path.as_ref()) {
+            Ok(()) => format!("run saved to {path} (continue: aelab --resume {path})"),
             Err(e) => e.to_string(),
         });
     }

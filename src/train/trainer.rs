@@ -3,7 +3,8 @@
 //! UI's pictures are built in `views.rs`, the probe runs in `probe_job.rs`.
 //! The same `Trainer` runs headless (`aelab train`) and behind the TUI.
 
-use super::slot::{EpochSum, Slot, Stepper, per_pixel_mse};
+use super::TrainRng;
+use super::slot::{EpochSum, Slot, Stepper, Trouble, per_pixel_mse};
 use super::{LossPoint, ProbeState};
 use crate::analysis::jacobian::{AlongAcross, along_across};
 use crate::analysis::locality::{live_inputs, mean_locality};
@@ -16,7 +17,6 @@ use crate::preset::{Preset, PresetError};
 use crate::settings::{Context, ModelConfig, Timed};
 use ndarray::Array2;
 use rand::SeedableRng;
-use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
@@ -27,7 +27,7 @@ const EVAL_NOISE: u64 = 0x5eed_e7a1;
 
 /// The most weights (hidden × inputs) a model may have: beyond this a typo
 /// in model.hidden would exhaust the memory rather than train.
-const MAX_WEIGHTS: usize = 50_000_000;
+pub(super) const MAX_WEIGHTS: usize = 50_000_000;
 
 /// What one epoch of one model came to (a JSON line of `aelab train`).
 #[derive(Clone, Debug, serde::Serialize)]
@@ -61,15 +61,18 @@ pub struct ModelReport {
     pub jacobian_across: Option<f64>,
 }
 
-/// Training diverged: the objective became NaN or infinite.
+/// A model stopped: its objective became NaN or infinite (θ goes back to
+/// before the step), or it is blowing up (`blowup.rs`).
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "model \"{label}\" diverged at step {step}: the objective is {value}; lower train.lr (the [ key in the lab) and reset (r)"
+    "model \"{label}\" {kind} at step {step}: {what}; lower train.lr (the [ key in the lab) and reset (r)"
 )]
 pub struct Diverged {
     pub label: String,
     pub step: u64,
-    pub value: f64,
+    /// "diverged" or "is blowing up".
+    pub kind: &'static str,
+    pub what: String,
 }
 
 pub struct Trainer {
@@ -90,9 +93,9 @@ pub struct Trainer {
     /// The seed of the current run: the preset's, then the one each reset drew.
     pub(super) seed: u64,
     /// The epoch's order of training samples, and where the next batch starts.
-    order: Vec<usize>,
-    cursor: usize,
-    shuffle: StdRng,
+    pub(super) order: Vec<usize>,
+    pub(super) cursor: usize,
+    pub(super) shuffle: TrainRng,
     pub(super) step: u64,
     pub(super) epoch: usize,
     pub(super) run_id: u64,
@@ -158,7 +161,7 @@ impl Trainer {
             targets_in_unit_interval,
         };
         let seed = preset.seed;
-        let mut rng = StdRng::seed_from_u64(seed ^ EVAL_NOISE);
+        let mut rng = TrainRng::seed_from_u64(seed ^ EVAL_NOISE);
         let eval_input = preset.eval_corrupt.apply(&val.x, &mut rng);
         let live_inputs = Arc::new(live_inputs(&train.x));
         let base = &preset.models[0];
@@ -174,7 +177,7 @@ impl Trainer {
             seed,
             order: Vec::new(),
             cursor: 0,
-            shuffle: StdRng::seed_from_u64(seed),
+            shuffle: TrainRng::seed_from_u64(seed),
             slots: Vec::new(),
             step: 0,
             epoch: 0,
@@ -216,7 +219,7 @@ impl Trainer {
             .enumerate()
             .map(|(i, config)| Slot::new(config, inputs, seed, i))
             .collect();
-        self.shuffle = StdRng::seed_from_u64(seed);
+        self.shuffle = TrainRng::seed_from_u64(seed);
         self.order = (0..self.train.len()).collect();
         self.order.shuffle(&mut self.shuffle);
         self.cursor = 0;
@@ -234,6 +237,12 @@ impl Trainer {
 
     pub fn running(&self) -> bool {
         self.running
+    }
+
+    /// Runs on or pauses (before the UI takes over: the lab starts paused
+    /// while it asks about an autosave).
+    pub fn set_running(&mut self, on: bool) {
+        self.running = on;
     }
 
     pub fn run_id(&self) -> u64 {
@@ -271,14 +280,6 @@ impl Trainer {
         &self.log
     }
 
-    /// Starts every model from the weights in a checkpoint (by label).
-    pub fn resume(&mut self, path: &std::path::Path) -> Result<(), super::CheckpointError> {
-        for slot in &mut self.slots {
-            slot.params = super::checkpoint::load(path, &slot.config.label, slot.params.arch)?;
-        }
-        Ok(())
-    }
-
     /// Whether the worker should take a step now.
     pub fn wants_step(&self) -> bool {
         self.running || self.steps_requested > 0
@@ -304,8 +305,14 @@ impl Trainer {
         };
         let samples = x.nrows();
         let step = self.step;
+        if self.cursor == 0 {
+            // A new epoch (for L-BFGS, every step is one): its sums start at zero.
+            for slot in &mut self.slots {
+                slot.epoch_sum = EpochSum::default();
+            }
+        }
         // Every model takes the batch, so they stay in step even if one diverges.
-        let results: Vec<Result<LossPoint, f64>> = if self.parallel {
+        let results: Vec<Result<LossPoint, Trouble>> = if self.parallel {
             // One thread a model: independent weights, noise and buffers,
             // so the numbers are those of taking them one after the other.
             std::thread::scope(|s| {
@@ -314,17 +321,24 @@ impl Trainer {
                     .collect();
                 steps
                     .into_iter()
-                    .map(|h| h.join().unwrap_or(Err(f64::NAN)))
+                    .map(|h| h.join().unwrap_or(Err(Trouble::NotFinite(f64::NAN))))
                     .collect()
             })
         } else {
             self.slots.iter_mut().map(|s| s.step(x, step)).collect()
         };
         let diverged = self.slots.iter().zip(results).find_map(|(slot, r)| {
-            r.err().map(|value| Diverged {
-                label: slot.config.label.clone(),
-                step,
-                value,
+            r.err().map(|trouble| {
+                let (kind, what) = match trouble {
+                    Trouble::NotFinite(v) => ("diverged", format!("the objective is {v}")),
+                    Trouble::BlowingUp(what) => ("is blowing up", what),
+                };
+                Diverged {
+                    label: slot.config.label.clone(),
+                    step,
+                    kind,
+                    what,
+                }
             })
         });
         self.step += 1;
@@ -379,14 +393,26 @@ impl Trainer {
 
     /// Runs steps until the current epoch ends, then evaluates every model.
     pub fn run_epoch(&mut self) -> Result<Vec<ModelReport>, Diverged> {
+        let reports = self.run_epoch_until(|| false)?;
+        Ok(reports.expect("never stopped"))
+    }
+
+    /// [`run_epoch`](Self::run_epoch), unless `stop` says so before a step
+    /// (a signal): then `None`, between two steps, ready to be saved.
+    pub fn run_epoch_until(
+        &mut self,
+        stop: impl Fn() -> bool,
+    ) -> Result<Option<Vec<ModelReport>>, Diverged> {
         let epoch = self.epoch;
-        for slot in &mut self.slots {
-            slot.epoch_sum = EpochSum::default();
-        }
         while self.epoch == epoch {
+            if stop() {
+                return Ok(None);
+            }
             self.step()?;
         }
-        Ok((0..self.slots.len()).map(|i| self.report(i)).collect())
+        Ok(Some(
+            (0..self.slots.len()).map(|i| self.report(i)).collect(),
+        ))
     }
 
     /// The epoch report of model `i`, evaluated on the validation split.

@@ -201,22 +201,26 @@ fn pca_comparison(
     reference.compare(ae_error, &decoder)
 }
 
-fn stats(slot: &Slot, objective: &Objective, cache: &Cache<f32>) -> BatchStats {
-    let (lo, hi) = objective.encoder.range();
-    let saturated = match objective.encoder {
+/// The share of codes in the flat part of the encoder's activation: within
+/// the margin of a sigmoid's or tanh's bounds, or 0 from a relu.
+pub(super) fn saturated_fraction(encoder: Activation, h: &Array2<f32>) -> f32 {
+    let (lo, hi) = encoder.range();
+    let flat = match encoder {
         Activation::Sigmoid | Activation::Tanh => {
             let margin = SATURATION_MARGIN * (hi - lo) as f32;
-            cache
-                .h
-                .iter()
+            h.iter()
                 .filter(|&&h| h < lo as f32 + margin || h > hi as f32 - margin)
                 .count()
         }
         // A relu unit is flat (dead) where it outputs 0; linear never saturates.
-        Activation::Relu => cache.h.iter().filter(|&&h| h <= 0.0).count(),
+        Activation::Relu => h.iter().filter(|&&h| h <= 0.0).count(),
         Activation::Linear => 0,
-    } as f32
-        / cache.h.len().max(1) as f32;
+    };
+    flat as f32 / h.len().max(1) as f32
+}
+
+fn stats(slot: &Slot, objective: &Objective, cache: &Cache<f32>) -> BatchStats {
+    let saturated = saturated_fraction(objective.encoder, &cache.h);
     let w1 = slot.params.views().w1;
     let mean_abs_w = w1.map_axis(Axis(1), |r| {
         r.iter().map(|v| v.abs()).sum::<f32>() / r.len().max(1) as f32

@@ -14,7 +14,7 @@ pub const SNAPSHOT_HZ: u64 = 20;
 pub struct Worker {
     pub commands: Sender<Command>,
     pub snapshots: Receiver<Snapshot>,
-    thread: JoinHandle<()>,
+    thread: JoinHandle<Trainer>,
 }
 
 impl Worker {
@@ -24,7 +24,10 @@ impl Worker {
         let (snapshot_tx, snapshots) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("trainer".into())
-            .spawn(move || run(&mut trainer, &command_rx, &snapshot_tx))
+            .spawn(move || {
+                run(&mut trainer, &command_rx, &snapshot_tx);
+                trainer
+            })
             .expect("spawning the trainer thread");
         Worker {
             commands,
@@ -45,8 +48,9 @@ impl Worker {
         let _ = thread.join();
     }
 
-    /// The channel ends, for a UI that takes them apart.
-    pub fn split(self) -> (Sender<Command>, Receiver<Snapshot>, JoinHandle<()>) {
+    /// The channel ends, for a UI that takes them apart; the thread gives
+    /// the trainer back when it ends (to be saved).
+    pub fn split(self) -> (Sender<Command>, Receiver<Snapshot>, JoinHandle<Trainer>) {
         (self.commands, self.snapshots, self.thread)
     }
 }

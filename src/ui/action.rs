@@ -50,7 +50,7 @@ pub enum Action {
     CodePca,
     /// Run the probe (softmax on codes vs raw inputs) in the background.
     Probe,
-    /// Save every model's weights (a checkpoint `--resume` loads).
+    /// Save the run: a checkpoint `--resume` continues exactly.
     SaveCheckpoint,
     /// Show the cursor's filter enlarged in place of the page, or the page again.
     ToggleZoom,

@@ -4,6 +4,7 @@
 use super::action::Action;
 use super::history::History;
 use super::keys;
+use super::offer::ResumeOffer;
 use super::options::{ColorDepth, UiOptions};
 use super::steer::steer;
 use crate::settings::{Event, ModelConfig, rules};
@@ -95,6 +96,8 @@ pub struct App {
     code_axes: CodeAxes,
     /// Set by `S`: the loop that owns the terminal writes the frame out.
     screenshot_due: bool,
+    /// An autosave waiting for y or n.
+    offer: Option<ResumeOffer>,
 }
 
 /// The pages of the `?` overlay.
@@ -136,6 +139,7 @@ impl App {
             zoomed: false,
             code_axes: CodeAxes::Pca,
             screenshot_due: false,
+            offer: None,
         };
         app.draw_mode = app.draw_modes()[0];
         app
@@ -193,6 +197,11 @@ impl App {
     /// it as pending until a snapshot says it was applied).
     pub fn update(&mut self, action: Action) -> Vec<Command> {
         let commands = self.decide(action);
+        self.send(commands)
+    }
+
+    /// Keeps `commands` as pending until a snapshot says they were applied.
+    fn send(&mut self, commands: Vec<Command>) -> Vec<Command> {
         for c in &commands {
             self.sent += 1;
             self.pending.push_back((self.sent, c.clone()));
@@ -204,7 +213,18 @@ impl App {
     }
 
     pub fn handle_key(&mut self, event: KeyEvent) -> Vec<Command> {
+        if let Some((command, note)) = self.offer.as_ref().and_then(|o| o.answer(&event)) {
+            self.offer = None;
+            self.message = note;
+            return self.send(vec![command]);
+        }
         keys::lookup(&event).map_or_else(Vec::new, |a| self.update(a))
+    }
+
+    /// Asks whether to continue an autosave (the trainer waits, paused).
+    pub fn offer(&mut self, offer: ResumeOffer) {
+        self.message = offer.question();
+        self.offer = Some(offer);
     }
 
     fn decide(&mut self, action: Action) -> Vec<Command> {
@@ -317,15 +337,11 @@ impl App {
                 "saving the frame as text...".into()
             }
             Action::SaveCheckpoint => {
-                let step = self.snapshot.as_ref().map_or(0, |s| s.step);
-                let path = std::path::PathBuf::from(format!("aelab-checkpoint-step{step}.json"));
-                commands.push(Command::SaveCheckpoint(path));
-                "saving the weights...".into()
+                commands.push(Command::SaveCheckpoint);
+                "saving the run...".into()
             }
             Action::RecordTimeline => {
-                let step = self.snapshot.as_ref().map_or(0, |s| s.step);
-                let path = std::path::PathBuf::from(format!("aelab-timeline-step{step}.toml"));
-                commands.push(Command::SaveTimeline(path));
+                commands.push(Command::SaveTimeline);
                 "saving the timeline...".into()
             }
             Action::Probe => {

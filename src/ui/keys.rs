@@ -61,7 +61,7 @@ pub const KEYMAP: &[Binding] = &[
         Action::ToggleZoom,
         "enlarge the cursor's filter",
     ),
-    key('w', Action::SaveCheckpoint, "save the weights"),
+    key('w', Action::SaveCheckpoint, "save the run (checkpoint)"),
     key('S', Action::Screenshot, "save this frame as text"),
     key('R', Action::RecordTimeline, "save the session to replay"),
     key('P', Action::Probe, "probe: classify codes, pixels"),

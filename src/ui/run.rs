@@ -1,9 +1,12 @@
 //! The terminal loop: owns the terminal, drains keys and snapshots, and
-//! redraws only when something changed, at most FPS times a second.
+//! redraws only when something changed, at most FPS times a second. It ends
+//! on q, or on a caught signal (the caller then saves the run).
 
 use super::app::App;
 use super::frame;
+use super::offer::ResumeOffer;
 use super::options::UiOptions;
+use crate::signals::{Interrupted, Signals};
 use crate::train::{Command, Snapshot};
 use anyhow::Context;
 use crossterm::event::{self, Event};
@@ -19,25 +22,36 @@ const SNAPSHOTS_PER_TURN: usize = 64;
 struct Restore;
 impl Drop for Restore {
     fn drop(&mut self) {
-        ratatui::restore();
+        // Not `restore()`: it prints its error, and after a hang-up even that
+        // write fails (and would panic).
+        let _ = ratatui::try_restore();
     }
 }
 
-/// Runs the lab until q; dropping `commands` on return tells the trainer to stop.
+/// Runs the lab until q (`None`) or a signal (which one); dropping
+/// `commands` on return tells the trainer to stop.
 pub fn run(
     commands: Sender<Command>,
     snapshots: Receiver<Snapshot>,
     options: UiOptions,
-) -> anyhow::Result<()> {
+    signals: &Signals,
+    offer: Option<ResumeOffer>,
+) -> anyhow::Result<Option<Interrupted>> {
     // The guard comes first so a half-done setup (raw mode on, no alternate screen) is undone too.
     let _restore = Restore;
     // try_init installs a panic hook that restores the terminal before the message prints.
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     let mut app = App::new(options);
+    if let Some(offer) = offer {
+        app.offer(offer);
+    }
     let mut dirty = true;
     let mut trainer_gone = false;
     let mut next_frame = Instant::now();
     while !app.should_quit() {
+        if let Some(signal) = signals.caught() {
+            return Ok(Some(signal));
+        }
         if dirty && Instant::now() >= next_frame {
             // The filter grid depends on the size and on the models reported so far.
             let size = terminal.size().context("reading the terminal size")?;
@@ -88,7 +102,7 @@ pub fn run(
             }
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Writes the frame at this size as text to `aelab-frame-step<N>.txt`.

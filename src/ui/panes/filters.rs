@@ -85,7 +85,14 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer, tile_max: (
     if app.zoomed() {
         // The cursor's filter as large as the pane allows, centred.
         let (w, h) = raster::fit_tile(shape, app.draw_mode(), (g.width, g.height));
-        let at = Rect::new(g.x + (g.width - w) / 2, g.y + (g.height - h) / 2, w, h);
+        // A tile is never smaller than one glyph: in a sliver of a pane it is cut.
+        let at = Rect::new(
+            g.x + g.width.saturating_sub(w) / 2,
+            g.y + g.height.saturating_sub(h) / 2,
+            w,
+            h,
+        )
+        .intersection(g);
         raster::draw(buf, at, &pixels(cursor), shape, app.draw_mode(), &t);
     } else {
         let (w, h) = raster::tile_size(shape, app.draw_mode(), tile_max);
