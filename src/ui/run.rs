@@ -10,13 +10,37 @@ use crate::signals::{Interrupted, Signals};
 use crate::train::{Command, Snapshot};
 use anyhow::Context;
 use crossterm::event::{self, Event};
-use std::sync::mpsc::{Receiver, Sender, TryRecvError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 
 /// A redraw every 33 ms is smooth to the eye and cheap over SSH.
 const FRAME: Duration = Duration::from_millis(33);
 /// A bound on snapshots taken per turn, so a flood cannot starve the keys.
 const SNAPSHOTS_PER_TURN: usize = 64;
+/// How often a paused lab checks that its terminal is still there.
+const HANGUP_CHECK: Duration = Duration::from_millis(500);
+
+/// Reads the terminal on a thread of its own. crossterm's reader never
+/// returns once the terminal has hung up (it spins on end-of-file), so the
+/// loop below must not wait inside it: it waits on this channel instead,
+/// and can still see a signal or a lost terminal and save the run.
+fn spawn_input() -> Receiver<std::io::Result<Event>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = move || {
+        loop {
+            let event = event::read();
+            let failed = event.is_err();
+            if tx.send(event).is_err() || failed {
+                return;
+            }
+        }
+    };
+    // Without the thread there is no lab: the loop then sees the channel closed.
+    let _ = std::thread::Builder::new()
+        .name("keys".into())
+        .spawn(reader);
+    rx
+}
 
 /// Restores the terminal when dropped: on quit, on error and while unwinding.
 struct Restore;
@@ -45,12 +69,19 @@ pub fn run(
     if let Some(offer) = offer {
         app.offer(offer);
     }
+    let input = spawn_input();
     let mut dirty = true;
     let mut trainer_gone = false;
     let mut next_frame = Instant::now();
+    let mut next_check = Instant::now() + HANGUP_CHECK;
     while !app.should_quit() {
         if let Some(signal) = signals.caught() {
             return Ok(Some(signal));
+        }
+        if Instant::now() >= next_check {
+            // A hung-up terminal (a dropped SSH session, a killed tmux) answers no size.
+            terminal.size().context("the terminal has gone")?;
+            next_check = Instant::now() + HANGUP_CHECK;
         }
         if dirty && Instant::now() >= next_frame {
             // The filter grid depends on the size and on the models reported so far.
@@ -67,8 +98,13 @@ pub fn run(
         } else {
             FRAME
         };
-        if event::poll(timeout).context("reading the terminal")? {
-            match event::read().context("reading the terminal")? {
+        let event = match input.recv_timeout(timeout) {
+            Ok(event) => Some(event.context("reading the terminal")?),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => anyhow::bail!("the terminal has gone"),
+        };
+        if let Some(event) = event {
+            match event {
                 Event::Key(key) => {
                     for command in app.handle_key(key) {
                         // A trainer that has stopped cannot be steered; keep showing what we have.
