@@ -5,7 +5,7 @@
 //! block is written whole by its first contribution, so θ-sized memory is
 //! never cleared first.
 
-use super::autoencoder::{Objective, Params, Terms, views_mut};
+use super::autoencoder::{Objective, Params, ParamsRef, Terms, views_mut};
 use super::forward::{Cache, fit1, fit2, flat, flat_ref};
 use super::kernels::{self, row_norms2_into, sum_lanes};
 use super::linalg::{Op, gemm};
@@ -37,6 +37,19 @@ impl Objective {
     pub fn value_and_gradient_into<F: Real>(
         &self,
         params: &Params<F>,
+        x: &Array2<F>,
+        x_tilde: &Array2<F>,
+        grad: &mut [F],
+        ws: &mut Workspace<F>,
+    ) -> Terms {
+        self.value_and_gradient_at(params.borrowed(), x, x_tilde, grad, ws)
+    }
+
+    /// [`value_and_gradient_into`](Self::value_and_gradient_into) at a
+    /// borrowed θ (an optimiser's trial point, without copying it).
+    pub fn value_and_gradient_at<F: Real>(
+        &self,
+        params: ParamsRef<F>,
         x: &Array2<F>,
         x_tilde: &Array2<F>,
         grad: &mut [F],
@@ -113,7 +126,7 @@ impl Objective {
     /// (2 λ_c / m) g' g'' ‖W1[j]‖²; b1's gradient is its column sums.
     fn code_pass<F: Real>(
         &self,
-        params: &Params<F>,
+        params: ParamsRef<F>,
         ws: &mut Workspace<F>,
         gb1: &mut [F],
         inv_m: F,
@@ -195,14 +208,14 @@ impl Objective {
             .zip(xh)
             .map(|((x, z), xh)| sum_lanes(n, |j| self.loss.value(x[j], z[j], xh[j])).f64())
             .sum();
-        self.penalty_terms(params, cache, recon / m)
+        self.penalty_terms(params.borrowed(), cache, recon / m)
     }
 
     /// [`Terms`] from the reconstruction term and the penalties; a penalty
     /// that is off costs nothing.
     fn penalty_terms<F: Real>(
         &self,
-        params: &Params<F>,
+        params: ParamsRef<F>,
         cache: &super::Cache<F>,
         recon: f64,
     ) -> Terms {

@@ -3,7 +3,7 @@
 //! elementwise pass ([`kernels`](super::kernels)), and the per-unit
 //! statistics (ρ̂, mean g'², Jacobian shares) from column sums.
 
-use super::autoencoder::{Objective, Params};
+use super::autoencoder::{Objective, Params, ParamsRef};
 use super::kernels::{self, add_column_sums};
 use super::linalg::{Op, gemm};
 use super::penalty::top_k_mask_into;
@@ -102,7 +102,7 @@ impl Objective {
         x_tilde: &Array2<F>,
         cache: &mut Cache<F>,
     ) {
-        self.encode_into(params, x_tilde, cache);
+        self.encode_into(params.borrowed(), x_tilde, cache);
         let b2 = params.views().b2;
         let b2 = b2.as_slice().expect("θ is contiguous");
         kernels::decode(
@@ -117,7 +117,7 @@ impl Objective {
     /// Z1, H, g', the mask, the statistics, and Z2 without its bias.
     pub(crate) fn encode_into<F: Real>(
         &self,
-        params: &Params<F>,
+        params: ParamsRef<F>,
         x_tilde: &Array2<F>,
         cache: &mut Cache<F>,
     ) {
@@ -165,7 +165,7 @@ impl Objective {
     /// ρ̂, the mean g'² and each unit's share of ‖J‖²_F, from column sums.
     /// For tanh, ρ̂ maps codes by (h + 1) / 2, a masked unit counting as off:
     /// Σ_i mask_ij (h_ij + 1) / 2 = (Σ_i h_ij + kept_j) / 2 (h is 0 where masked).
-    fn unit_statistics<F: Real>(&self, params: &Params<F>, cache: &mut Cache<F>, m: usize) {
+    fn unit_statistics<F: Real>(&self, params: ParamsRef<F>, cache: &mut Cache<F>, m: usize) {
         let inv_m = F::one() / F::of(m.max(1) as f64);
         let rho = flat1(&mut cache.rho_hat);
         rho.fill(F::zero());

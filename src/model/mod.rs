@@ -15,7 +15,7 @@ pub mod variant;
 pub mod workspace;
 
 pub use activation::Activation;
-pub use autoencoder::{Arch, Objective, Params, Terms};
+pub use autoencoder::{Arch, Objective, Params, ParamsRef, Terms};
 pub use corrupt::{Corruption, CorruptionKind};
 pub use forward::Cache;
 pub use linalg::Real;

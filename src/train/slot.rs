@@ -19,7 +19,8 @@ pub struct SlowViews {
     /// The encoder's sensitivity along / across the data's curve (toy data).
     pub along_across: Option<AlongAcross>,
 }
-use crate::model::{Cache, Params, Terms, Workspace};
+use crate::model::kernels::all_finite;
+use crate::model::{Cache, Loss, Params, ParamsRef, Terms, Workspace};
 use crate::optim::{self, Lbfgs, Optimizer, OptimizerKind};
 use crate::settings::{Change, ModelConfig};
 use ndarray::Array2;
@@ -163,13 +164,11 @@ impl Slot {
                     // This step's noise draw is a new objective: the cached f and g are of the last one.
                     lbfgs.forget_iterate();
                 }
-                let arch = self.params.arch;
+                // Trial points are evaluated in the step's own buffers (no allocation).
+                let (arch, ws) = (self.params.arch, &mut self.ws);
                 let mut cost = |theta: &[f32], grad: &mut [f32]| {
-                    let p = Params {
-                        arch,
-                        theta: theta.to_vec(),
-                    };
-                    let (terms, _) = objective.value_and_gradient(&p, x, x_tilde, grad);
+                    let p = ParamsRef { arch, theta };
+                    let terms = objective.value_and_gradient_at(p, x, x_tilde, grad, ws);
                     terms.total() as f32
                 };
                 lbfgs.step(&mut self.params.theta, &mut cost);
@@ -178,7 +177,7 @@ impl Slot {
             }
         };
         let cache = &self.ws.cache;
-        if !terms.total().is_finite() || self.params.theta.iter().any(|v| !v.is_finite()) {
+        if !terms.total().is_finite() || !all_finite(&self.params.theta) {
             self.params.theta.copy_from_slice(&self.backup);
             // Moments or curvature pairs built from the bad step would repeat it.
             self.stepper = Stepper::new(
@@ -200,7 +199,11 @@ impl Slot {
             jacobian: cache.jacobian_units.sum(),
         };
         self.epoch_sum.batches += 1;
-        self.epoch_sum.recon_mse += per_pixel_mse(x, &cache.x_hat);
+        self.epoch_sum.recon_mse += match self.config.loss {
+            // recon = (1/m) Σ ½‖x̂ − x‖²: no second pass over the batch.
+            Loss::Mse => 2.0 * terms.recon / x.ncols().max(1) as f64,
+            Loss::Bce => per_pixel_mse(x, &cache.x_hat),
+        };
         self.epoch_sum.terms += terms;
         self.stepped = true;
         self.losses.push(point);
