@@ -147,6 +147,10 @@ pub fn run(workload: Option<&str>, epochs: Option<usize>, threads: Option<usize>
         }
         linalg::set_threads(n);
     }
+    // `AELAB_BATCH_SPLIT=0`: faer threads each product instead (to compare).
+    if std::env::var("AELAB_BATCH_SPLIT").is_ok_and(|v| v == "0") {
+        linalg::set_batch_split(false);
+    }
     if let Some(name) = workload {
         let m = measure(name, epochs, false)?;
         println!(

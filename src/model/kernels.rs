@@ -200,6 +200,15 @@ pub fn sum_lanes<F: Real>(n: usize, f: impl Fn(usize) -> F) -> F {
 }
 
 vectorised! {
+    /// `acc += other`, elementwise (two halves' gradients summed).
+    pub fn add_into<F: Real>(acc: &mut [F], other: &[F]) {
+        for (a, &b) in acc.iter_mut().zip(other) {
+            *a += b;
+        }
+    }
+}
+
+vectorised! {
     /// Whether every element is finite, in one pass without an early exit
     /// (so it vectorises): 0 · v is 0 for a finite v and NaN otherwise, and
     /// a NaN survives the sum.

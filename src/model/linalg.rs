@@ -10,7 +10,7 @@ use num_traits::{Float, FromPrimitive};
 use std::fmt::{Debug, Display};
 use std::iter::Sum;
 use std::ops::{AddAssign, MulAssign, SubAssign};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The float types the engine runs in: `f32` for training, `f64` for checks.
 pub trait Real:
@@ -96,6 +96,18 @@ pub fn default_threads(n: usize) {
     let _ = THREADS.compare_exchange(0, n.max(1), Ordering::Relaxed, Ordering::Relaxed);
 }
 
+/// Whether a large step splits its batch over two threads (else faer
+/// threads each product): `AELAB_BATCH_SPLIT=0 aelab bench` compares.
+static BATCH_SPLIT: AtomicBool = AtomicBool::new(true);
+
+pub fn set_batch_split(on: bool) {
+    BATCH_SPLIT.store(on, Ordering::Relaxed);
+}
+
+pub fn batch_split() -> bool {
+    BATCH_SPLIT.load(Ordering::Relaxed)
+}
+
 /// How many threads a product may use.
 pub fn threads() -> usize {
     match THREADS.load(Ordering::Relaxed) {
@@ -129,6 +141,19 @@ pub fn gemm<F: Real>(
     op_b: Op,
     accumulate: bool,
 ) {
+    gemm_on(threads(), out, a, op_a, b, op_b, accumulate);
+}
+
+/// [`gemm`] on at most `threads` threads (1 inside a half of a split batch).
+pub fn gemm_on<F: Real>(
+    threads: usize,
+    out: ArrayViewMut2<F>,
+    a: ArrayView2<F>,
+    op_a: Op,
+    b: ArrayView2<F>,
+    op_b: Op,
+    accumulate: bool,
+) {
     let (a, b) = (apply(a, op_a), apply(b, op_b));
     assert_eq!(a.ncols(), b.nrows(), "inner dimensions differ");
     assert_eq!(out.dim(), (a.nrows(), b.ncols()), "output shape");
@@ -138,7 +163,7 @@ pub fn gemm<F: Real>(
     // and 33.6 s from 2^23 on a loaded machine).
     const PARALLEL_FROM: usize = 1 << 23;
     let work = a.nrows() * a.ncols() * b.ncols();
-    let n = if work >= PARALLEL_FROM { threads() } else { 1 };
+    let n = if work >= PARALLEL_FROM { threads } else { 1 };
     F::gemm(out, a, b, accumulate, n);
 }
 

@@ -10,7 +10,10 @@ pub mod kernels;
 pub mod linalg;
 pub mod loss;
 pub mod penalty;
+mod rows;
 pub mod simd;
+#[cfg(test)]
+mod split_check;
 pub mod variant;
 pub mod workspace;
 

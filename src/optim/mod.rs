@@ -16,6 +16,7 @@ pub use momentum::Momentum;
 pub use sgd::Sgd;
 
 use crate::model::Real;
+use crate::model::kernels::all_finite;
 
 /// Which optimiser trains the model (configuration and presets name it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -70,6 +71,13 @@ pub trait Optimizer<F: Real>: Send {
     fn lr(&self) -> f64;
     /// Takes effect at the next step; state (velocity, moments) is kept.
     fn set_lr(&mut self, lr: f64);
+    /// [`step`](Self::step), keeping θ as it was in `before` (to go back to
+    /// if the step blows up); returns whether the new θ is all finite.
+    fn step_kept(&mut self, theta: &mut [F], grad: &[F], before: &mut [F]) -> bool {
+        before.copy_from_slice(theta);
+        self.step(theta, grad);
+        all_finite(theta)
+    }
 }
 
 /// The first-order optimiser of `kind` for `len` parameters; `None` for

@@ -136,7 +136,6 @@ impl Slot {
     /// the objective's value is the error.
     pub fn step(&mut self, x: &Array2<f32>, step: u64) -> Result<LossPoint, f64> {
         let objective = self.config.objective();
-        self.backup.copy_from_slice(&self.params.theta);
         // Fresh noise each time a sample is seen; drawn once per step so that
         // L-BFGS's line search sees one fixed objective.
         let identity = self.config.corrupt.is_identity();
@@ -147,6 +146,7 @@ impl Slot {
         }
         // Without corruption X̃ is X itself: no copy.
         let x_tilde = if identity { x } else { &self.x_tilde };
+        let finite;
         let terms = match &mut self.stepper {
             Stepper::FirstOrder(opt) => {
                 let terms = objective.value_and_gradient_into(
@@ -156,7 +156,8 @@ impl Slot {
                     &mut self.grad,
                     &mut self.ws,
                 );
-                opt.step(&mut self.params.theta, &self.grad);
+                let theta = &mut self.params.theta;
+                finite = opt.step_kept(theta, &self.grad, &mut self.backup);
                 terms
             }
             Stepper::Lbfgs(lbfgs) => {
@@ -171,13 +172,15 @@ impl Slot {
                     let terms = objective.value_and_gradient_at(p, x, x_tilde, grad, ws);
                     terms.total() as f32
                 };
+                self.backup.copy_from_slice(&self.params.theta);
                 lbfgs.step(&mut self.params.theta, &mut cost);
+                finite = all_finite(&self.params.theta);
                 objective.forward_into(&self.params, x_tilde, &mut self.ws.cache);
                 objective.terms(&self.params, x, &self.ws.cache)
             }
         };
         let cache = &self.ws.cache;
-        if !terms.total().is_finite() || !all_finite(&self.params.theta) {
+        if !terms.total().is_finite() || !finite {
             self.params.theta.copy_from_slice(&self.backup);
             // Moments or curvature pairs built from the bad step would repeat it.
             self.stepper = Stepper::new(
