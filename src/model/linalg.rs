@@ -72,12 +72,12 @@ impl Real for f32 {
         (p * r * r + r + 1.0) * scale
     }
     fn gemm(o: ArrayViewMut2<f32>, a: ArrayView2<f32>, b: ArrayView2<f32>, acc: bool, t: usize) {
-        faer_gemm(o, a, b, acc, t)
+        backend_gemm(o, a, b, acc, t)
     }
 }
 impl Real for f64 {
     fn gemm(o: ArrayViewMut2<f64>, a: ArrayView2<f64>, b: ArrayView2<f64>, acc: bool, t: usize) {
-        faer_gemm(o, a, b, acc, t)
+        backend_gemm(o, a, b, acc, t)
     }
 }
 
@@ -167,6 +167,119 @@ pub fn gemm_on<F: Real>(
     F::gemm(out, a, b, accumulate, n);
 }
 
+/// The GEMM libraries compared on the real step (`AELAB_GEMM=NAME aelab
+/// bench`, BENCHMARKS.md); faer is the default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Faer,
+    /// ndarray's `general_mat_mul` (matrixmultiply, one thread).
+    Matrixmultiply,
+    /// The `gemm` crate (faer's dependency).
+    GemmCrate,
+}
+
+static BACKEND: AtomicUsize = AtomicUsize::new(0);
+
+pub fn set_backend(b: Backend) {
+    BACKEND.store(b as usize, Ordering::Relaxed);
+}
+
+fn backend() -> Backend {
+    match BACKEND.load(Ordering::Relaxed) {
+        1 => Backend::Matrixmultiply,
+        2 => Backend::GemmCrate,
+        _ => Backend::Faer,
+    }
+}
+
+fn backend_gemm<T: faer::traits::ComplexField + LinalgScalar + 'static>(
+    out: ArrayViewMut2<T>,
+    a: ArrayView2<T>,
+    b: ArrayView2<T>,
+    accumulate: bool,
+    threads: usize,
+) {
+    match backend() {
+        Backend::Faer => faer_gemm(out, a, b, accumulate, threads),
+        Backend::Matrixmultiply => matrixmultiply_gemm(out, a, b, accumulate),
+        Backend::GemmCrate => gemm_crate(out, a, b, accumulate, threads),
+    }
+}
+
+/// ndarray's product (matrixmultiply for f32 and f64), one thread.
+fn matrixmultiply_gemm<T: LinalgScalar>(
+    mut out: ArrayViewMut2<T>,
+    a: ArrayView2<T>,
+    b: ArrayView2<T>,
+    accumulate: bool,
+) {
+    let beta = if accumulate { T::one() } else { T::zero() };
+    ndarray::linalg::general_mat_mul(T::one(), &a, &b, beta, &mut out);
+}
+
+/// A product's sizes (m × k times k × n) and each operand's (row, column) strides.
+struct Layout {
+    m: usize,
+    k: usize,
+    n: usize,
+    a: (isize, isize),
+    b: (isize, isize),
+    out: (isize, isize),
+}
+
+fn layout<T>(out: &ArrayViewMut2<T>, a: &ArrayView2<T>, b: &ArrayView2<T>) -> Layout {
+    let s = |v: &[isize]| (v[0], v[1]);
+    Layout {
+        m: a.nrows(),
+        k: a.ncols(),
+        n: b.ncols(),
+        a: s(a.strides()),
+        b: s(b.strides()),
+        out: s(out.strides()),
+    }
+}
+
+/// The `gemm` crate's product on ndarray views (any strides).
+fn gemm_crate<T: LinalgScalar + 'static>(
+    mut out: ArrayViewMut2<T>,
+    a: ArrayView2<T>,
+    b: ArrayView2<T>,
+    accumulate: bool,
+    threads: usize,
+) {
+    let l = layout(&out, &a, &b);
+    let par = if threads > 1 {
+        gemm::Parallelism::Rayon(threads)
+    } else {
+        gemm::Parallelism::None
+    };
+    // SAFETY: as in `faer_gemm`: live views, `out` borrowed mutably.
+    unsafe {
+        gemm::gemm(
+            l.m,
+            l.n,
+            l.k,
+            out.as_mut_ptr(),
+            l.out.1,
+            l.out.0,
+            accumulate,
+            a.as_ptr(),
+            l.a.1,
+            l.a.0,
+            b.as_ptr(),
+            l.b.1,
+            l.b.0,
+            T::one(),
+            T::one(),
+            false,
+            false,
+            false,
+            par,
+        );
+    }
+    clear_upper_vector_state();
+}
+
 /// faer's product on ndarray views (any strides), in `T` = f32 or f64.
 pub(crate) fn faer_gemm<T: faer::traits::ComplexField + Copy>(
     mut out: ArrayViewMut2<T>,
@@ -175,17 +288,15 @@ pub(crate) fn faer_gemm<T: faer::traits::ComplexField + Copy>(
     accumulate: bool,
     threads: usize,
 ) {
-    let s = |v: &[isize]| (v[0], v[1]);
-    let ((ar, ac), (br, bc), (or, oc)) = (s(a.strides()), s(b.strides()), s(out.strides()));
-    let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
+    let l = layout(&out, &a, &b);
     // SAFETY: each pointer, shape and stride is that of a live ndarray view,
     // which ndarray guarantees addresses valid elements; `out` is borrowed
     // mutably for the call, so nothing else reads or writes it meanwhile.
     let (a, b, out) = unsafe {
         (
-            faer::MatRef::from_raw_parts(a.as_ptr(), m, k, ar, ac),
-            faer::MatRef::from_raw_parts(b.as_ptr(), k, n, br, bc),
-            faer::MatMut::from_raw_parts_mut(out.as_mut_ptr(), m, n, or, oc),
+            faer::MatRef::from_raw_parts(a.as_ptr(), l.m, l.k, l.a.0, l.a.1),
+            faer::MatRef::from_raw_parts(b.as_ptr(), l.k, l.n, l.b.0, l.b.1),
+            faer::MatMut::from_raw_parts_mut(out.as_mut_ptr(), l.m, l.n, l.out.0, l.out.1),
         )
     };
     let accum = if accumulate {
@@ -283,6 +394,34 @@ mod tests {
             let fast = matmul(x, ox, y, oy);
             let slow = matmul_naive(x, ox, y, oy);
             assert!((&fast - &slow).iter().all(|d| d.abs() < 1e-12));
+        }
+    }
+
+    /// The other libraries of the comparison agree with the loops too.
+    #[test]
+    fn every_backend_matches_the_loop_reference() {
+        let a = Array::from_shape_fn((37, 29), |(i, j)| ((i * 7 + j * 3) % 13) as f64 - 6.0);
+        let b = Array::from_shape_fn((41, 29), |(i, j)| ((i * 5 + j) % 11) as f64 * 0.5);
+        let slow = matmul_naive(a.view(), Op::N, b.view(), Op::T);
+        for backend in [Backend::Faer, Backend::Matrixmultiply, Backend::GemmCrate] {
+            for threads in [1, 2] {
+                let mut out = Array2::from_elem((37, 41), 1.0);
+                let run = |out: ArrayViewMut2<f64>, acc| {
+                    let (a, b) = (a.view(), b.view().reversed_axes());
+                    match backend {
+                        Backend::Faer => faer_gemm(out, a, b, acc, threads),
+                        Backend::Matrixmultiply => matrixmultiply_gemm(out, a, b, acc),
+                        Backend::GemmCrate => gemm_crate(out, a, b, acc, threads),
+                    }
+                };
+                run(out.view_mut(), true);
+                assert!(
+                    (&out - &slow).iter().all(|d| (d - 1.0).abs() < 1e-9),
+                    "{backend:?}"
+                );
+                run(out.view_mut(), false);
+                assert!((&out - &slow).iter().all(|d| d.abs() < 1e-9), "{backend:?}");
+            }
         }
     }
 
