@@ -177,7 +177,9 @@ pub fn train_linear_ae(
     let mut ws = Workspace::new();
     let mut cost = |theta: &[f64], grad: &mut [f64]| {
         let p = ParamsRef { arch, theta };
-        (objective.value_and_gradient_at(p, x, x, grad, &mut ws)).total()
+        objective
+            .value_and_gradient_at(p, x, x, grad, &mut ws)
+            .total()
     };
     let mut iterations = 0;
     let mut converged = false;
