@@ -2,9 +2,12 @@
 //! step on the ae-784-256 shapes (batch 128 of MNIST-like inputs, 256 sigmoid
 //! units): the forward pass, the whole step's value and gradient with each
 //! penalty, and the Adam update. Each figure is the median time of one call
-//! over 0.5 s of calls after a warm-up (no timed assertions: figures only).
+//! over 0.5 s of calls after a warm-up (no timed assertions: figures only);
+//! on two or more threads a step is timed split over two threads and with
+//! faer's threading, alternated three times (the median of the three).
 //! `aelab bench` measures the whole training loop.
 
+use aelab::model::kernels::all_finite;
 use aelab::model::{
     Activation, Arch, Loss, Objective, Params, Penalties, Sparsity, Workspace, linalg,
 };
@@ -100,21 +103,54 @@ fn main() {
         );
     }
     let mut grad = vec![0.0f32; arch.len()];
+    // On two or more threads each step runs both ways, alternated: the
+    // batch split in halves on two threads, and faer threading each product.
+    let ways: &[(&str, bool)] = if linalg::threads() > 1 {
+        &[(" (split)", true), (" (faer threads)", false)]
+    } else {
+        &[("", true)]
+    };
     for (name, penalties) in cases {
         if wanted(name) {
             let objective = Objective { penalties, ..base };
-            let t = time(|| {
-                objective.value_and_gradient_into(&params, &x, &x, &mut grad, &mut ws);
-            });
-            report(name, t, m);
+            let mut times = vec![Vec::new(); ways.len()];
+            for _ in 0..3 {
+                for (way, &(_, split)) in ways.iter().enumerate() {
+                    linalg::set_batch_split(split);
+                    times[way].push(time(|| {
+                        objective.value_and_gradient_into(&params, &x, &x, &mut grad, &mut ws);
+                    }));
+                }
+            }
+            for ((suffix, _), mut t) in ways.iter().zip(times) {
+                t.sort_by(f64::total_cmp);
+                report(&format!("{name}{suffix}"), t[1], m);
+            }
         }
     }
+    linalg::set_batch_split(true);
     if wanted("adam") {
         let mut adam = Adam::<f32>::new(1e-3, arch.len());
         let mut theta = params.theta.clone();
         report(
             "adam step (403,984 params)",
             time(|| adam.step(&mut theta, &grad)),
+            m,
+        );
+        // What a training step does around it: keep θ, step, check θ.
+        let mut before = theta.clone();
+        report(
+            "adam: copy, step, check",
+            time(|| {
+                before.copy_from_slice(&theta);
+                adam.step(&mut theta, &grad);
+                assert!(all_finite(&theta));
+            }),
+            m,
+        );
+        report(
+            "adam step_kept (the same fused)",
+            time(|| assert!(adam.step_kept(&mut theta, &grad, &mut before))),
             m,
         );
     }

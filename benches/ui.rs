@@ -1,18 +1,53 @@
-//! `cargo bench --bench ui`: what the lab's drawing costs, from the hand-built
-//! fixture snapshot (two models, 64 filters of 28×28): a whole frame at
-//! 120x40 and 80x24, and one page of filters rastered, in each draw mode.
-//! Median time of one call (no timed assertions: figures only).
+//! `cargo bench --bench ui [-- frame|key]`: what the lab's drawing costs.
+//!
+//! - `frame`: from the hand-built fixture snapshot (two models, 64 filters
+//!   of 28×28), a whole frame at 120x40, 80x24 and 200x60 in each draw mode;
+//!   the median time of one call.
+//! - `key`: the time from a key press to the first drawn frame that shows
+//!   it, while the demo trains on both cores behind a `Worker`: the lab's
+//!   loop (`ui::run`) without the terminal, a 120x40 frame drawn into a
+//!   buffer. The key is `[` then `]` (lr halved, then doubled back), at a
+//!   random moment of the frame cycle; the frame must show the new lr in
+//!   the status line. Also: until a snapshot says the trainer applied it.
+//!
+//! No timed assertions: figures only.
 
+use aelab::cli::{load_data, load_preset};
+use aelab::train::{Trainer, Worker};
 use aelab::ui::{Action, App, ColorDepth, UiOptions, fixture, frame, render_buffer};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use std::sync::mpsc::TryRecvError;
+use std::time::{Duration, Instant};
 
 mod common;
 use common::{report, time};
 
-fn main() {
-    let mut app = App::new(UiOptions {
+/// `ui::run`'s frame period (src/ui/run.rs: at most one redraw every 33 ms).
+const FRAME: Duration = Duration::from_millis(33);
+const KEYS: usize = 40;
+
+fn options() -> UiOptions {
+    UiOptions {
         ascii: false,
         colors: ColorDepth::Truecolor,
-    });
+    }
+}
+
+fn main() {
+    let filter = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
+    let wanted = |name: &str| filter.as_ref().is_none_or(|f| name.contains(f.as_str()));
+    if wanted("frame") {
+        frames();
+    }
+    if wanted("key") {
+        key_latency();
+    }
+}
+
+fn frames() {
+    let mut app = App::new(options());
     app.absorb(fixture::snapshot(0, 0..400));
     app.absorb(fixture::snapshot(0, 400..1600));
     for (w, h) in [(120, 40), (80, 24), (200, 60)] {
@@ -22,5 +57,110 @@ fn main() {
             report(&name, time(|| drop(render_buffer(&app, w, h))), 0);
             app.update(Action::NextDrawMode);
         }
+    }
+}
+
+/// What a key is waiting for: its lr on screen, then in a snapshot.
+struct Pending {
+    pressed: Instant,
+    shown: String,
+    lr: f64,
+    drawn: Option<Duration>,
+}
+
+fn key_latency() {
+    let (w, h) = (120, 40);
+    let preset = load_preset("demo", &[]).expect("the demo preset");
+    let (train, val) = load_data(&preset).expect("the demo's data");
+    let trainer = Trainer::new(preset, train, val).expect("the demo trains");
+    let (commands, snapshots, thread) = Worker::spawn(trainer).split();
+    let mut app = App::new(options());
+    let mut rng = StdRng::seed_from_u64(7);
+    let started = Instant::now();
+    let warm_up = Duration::from_secs(3);
+    let (mut dirty, mut next_frame) = (true, Instant::now());
+    let mut next_key = started + warm_up;
+    let mut pending: Option<Pending> = None;
+    let (mut drawn, mut applied) = (Vec::new(), Vec::new());
+    let mut presses = 0;
+    while applied.len() < KEYS {
+        let now = Instant::now();
+        if dirty && now >= next_frame {
+            frame::fit(&mut app, w, h);
+            let text = frame::buffer_text(&render_buffer(&app, w, h));
+            if let Some(p) = pending.as_mut().filter(|p| p.drawn.is_none())
+                && text.contains(&p.shown)
+            {
+                p.drawn = Some(p.pressed.elapsed());
+            }
+            dirty = false;
+            next_frame = Instant::now() + FRAME;
+        }
+        if pending.is_none() && now >= next_key {
+            let key = if presses % 2 == 0 { '[' } else { ']' };
+            presses += 1;
+            let event = KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE);
+            let pressed = Instant::now();
+            for c in app.handle_key(event) {
+                commands.send(c).expect("the trainer is running");
+            }
+            let lr = app.config(app.focus()).expect("a model").lr;
+            pending = Some(Pending {
+                pressed,
+                shown: format!("lr {lr:.2e}"),
+                lr,
+                drawn: None,
+            });
+            dirty = true;
+        }
+        loop {
+            match snapshots.try_recv() {
+                Ok(s) => {
+                    let confirmed = s.models.get(app.focus()).map(|m| m.config.lr);
+                    app.absorb(s);
+                    dirty = true;
+                    if let Some(p) = pending.as_ref().filter(|p| p.drawn.is_some())
+                        && confirmed == Some(p.lr)
+                    {
+                        drawn.push(p.drawn.unwrap_or_default());
+                        applied.push(p.pressed.elapsed());
+                        pending = None;
+                        // The next key at a random point of the frame cycle.
+                        next_key =
+                            Instant::now() + Duration::from_millis(rng.random_range(50..150));
+                    }
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => panic!("the trainer stopped"),
+            }
+        }
+        // ui::run waits in event::poll, which a key ends at once.
+        let wake = if dirty { next_frame } else { now + FRAME };
+        let wake = if pending.is_none() {
+            wake.min(next_key)
+        } else {
+            wake
+        };
+        std::thread::sleep(wake.saturating_duration_since(Instant::now()).min(FRAME));
+    }
+    let samples_per_s = app.snapshot().map_or(0.0, |s| s.samples_per_s);
+    drop(commands);
+    drop(snapshots);
+    let _ = thread.join();
+    println!(
+        "key press to frame, 120x40, the demo training ({samples_per_s:.0} samples/s at the end), {KEYS} keys:"
+    );
+    for (name, mut t) in [
+        ("shown (next frame drawn)", drawn),
+        ("applied (trainer's snapshot)", applied),
+    ] {
+        t.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!(
+            "  {name:<30} median {:>6.1} ms  p90 {:>6.1} ms  max {:>6.1} ms",
+            ms(t[t.len() / 2]),
+            ms(t[t.len() * 9 / 10]),
+            ms(t[t.len() - 1])
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! principal subspace by SVD (faer), the rank-k reconstruction error, and
 //! the principal angles between two subspaces.
 
-use crate::model::{Arch, Objective, Params};
+use crate::model::{Arch, Objective, Params, ParamsRef, Workspace};
 use crate::optim::Lbfgs;
 use faer::Mat;
 use ndarray::Array2;
@@ -172,12 +172,14 @@ pub fn train_linear_ae(
     };
     let mut params = Params::<f64>::init(arch, &mut StdRng::seed_from_u64(seed));
     let mut lbfgs = Lbfgs::<f64>::new(20);
+    // One set of buffers for every evaluation: a fresh one each time cost
+    // more in page faults than the products (`aelab pca pca-digits`).
+    let mut ws = Workspace::new();
     let mut cost = |theta: &[f64], grad: &mut [f64]| {
-        let p = Params {
-            arch,
-            theta: theta.to_vec(),
-        };
-        objective.value_and_gradient(&p, x, x, grad).0.total()
+        let p = ParamsRef { arch, theta };
+        objective
+            .value_and_gradient_at(p, x, x, grad, &mut ws)
+            .total()
     };
     let mut iterations = 0;
     let mut converged = false;

@@ -147,6 +147,16 @@ pub fn run(workload: Option<&str>, epochs: Option<usize>, threads: Option<usize>
         }
         linalg::set_threads(n);
     }
+    // `AELAB_GEMM=matrixmultiply|gemm`: another GEMM library (to compare).
+    match std::env::var("AELAB_GEMM").as_deref() {
+        Ok("matrixmultiply") => linalg::set_backend(linalg::Backend::Matrixmultiply),
+        Ok("gemm") => linalg::set_backend(linalg::Backend::GemmCrate),
+        _ => {}
+    }
+    // `AELAB_BATCH_SPLIT=0`: faer threads each product instead (to compare).
+    if std::env::var("AELAB_BATCH_SPLIT").is_ok_and(|v| v == "0") {
+        linalg::set_batch_split(false);
+    }
     if let Some(name) = workload {
         let m = measure(name, epochs, false)?;
         println!(

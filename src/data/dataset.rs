@@ -87,6 +87,18 @@ impl Dataset {
         self.x.select(Axis(0), idx)
     }
 
+    /// Gather a batch of rows into `out`, reshaped only when the batch's
+    /// shape changes: a training loop keeps `out` from one step to the next.
+    pub fn rows_into(&self, idx: &[usize], out: &mut Array2<f32>) {
+        let shape = (idx.len(), self.inputs());
+        if out.dim() != shape {
+            *out = Array2::zeros(shape);
+        }
+        for (mut row, &i) in out.rows_mut().into_iter().zip(idx) {
+            row.assign(&self.x.row(i));
+        }
+    }
+
     /// The labels of a batch of rows, if the data set has labels.
     pub fn label_rows(&self, idx: &[usize]) -> Option<Vec<u8>> {
         self.labels
@@ -185,6 +197,11 @@ mod tests {
     fn rows_and_label_rows_gather_a_batch() {
         let d = numbered(5);
         assert_eq!(d.rows(&[4, 1]).column(0).to_vec(), vec![40.0, 10.0]);
+        let mut out = Array2::zeros((0, 0));
+        for idx in [&[4, 1][..], &[2, 3], &[0]] {
+            d.rows_into(idx, &mut out);
+            assert_eq!(out, d.rows(idx));
+        }
         assert_eq!(d.label_rows(&[4, 1]), Some(vec![104, 101]));
     }
 

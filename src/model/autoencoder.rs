@@ -109,6 +109,30 @@ pub struct Params<F> {
     pub theta: Vec<F>,
 }
 
+/// θ borrowed with its shape: what the objective reads, so that a caller
+/// holding a bare slice (an L-BFGS trial point) needs no copy of θ.
+#[derive(Clone, Copy, Debug)]
+pub struct ParamsRef<'a, F> {
+    pub arch: Arch,
+    pub theta: &'a [F],
+}
+
+impl<'a, F> ParamsRef<'a, F> {
+    pub fn views(&self) -> Views<'a, F> {
+        views(self.arch, self.theta)
+    }
+}
+
+impl<F> Params<F> {
+    /// θ borrowed.
+    pub fn borrowed(&self) -> ParamsRef<'_, F> {
+        ParamsRef {
+            arch: self.arch,
+            theta: &self.theta,
+        }
+    }
+}
+
 impl<F: Real> Params<F> {
     /// Glorot-style init as CS294A's `initializeParameters`: weights uniform
     /// in ±√(6 / (inputs + hidden + 1)), biases zero.

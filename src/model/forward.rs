@@ -3,12 +3,13 @@
 //! elementwise pass ([`kernels`](super::kernels)), and the per-unit
 //! statistics (ρ̂, mean g'², Jacobian shares) from column sums.
 
-use super::autoencoder::{Objective, Params};
+use super::autoencoder::{Objective, Params, ParamsRef};
 use super::kernels::{self, add_column_sums};
-use super::linalg::{Op, gemm};
+use super::linalg::{self, Op, gemm_on};
 use super::penalty::top_k_mask_into;
+use super::rows::CodeRows;
 use super::{Activation, Real};
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 
 /// The forward pass of one batch, kept for the gradient and for statistics.
 #[derive(Clone, Debug)]
@@ -64,6 +65,22 @@ pub(crate) fn fit1<F: Real>(a: &mut Array1<F>, len: usize) {
 }
 
 impl<F: Real> Cache<F> {
+    /// Every row of the encoder's buffers (reading X̃), and X̂'s.
+    pub(crate) fn rows<'a>(
+        &'a mut self,
+        x_tilde: ArrayView2<'a, F>,
+    ) -> (CodeRows<'a, F>, &'a mut [F]) {
+        let code = CodeRows {
+            x_tilde,
+            z1: flat(&mut self.z1),
+            gprime: flat(&mut self.gprime),
+            h: flat(&mut self.h),
+            mask: self.mask.as_mut().map(flat),
+            z2: flat(&mut self.z2),
+        };
+        (code, flat(&mut self.x_hat))
+    }
+
     /// Shapes every buffer for a batch of `m` samples; allocates only on a change.
     fn fit(&mut self, m: usize, inputs: usize, hidden: usize, masked: bool) {
         for a in [&mut self.z1, &mut self.gprime, &mut self.h] {
@@ -102,7 +119,7 @@ impl Objective {
         x_tilde: &Array2<F>,
         cache: &mut Cache<F>,
     ) {
-        self.encode_into(params, x_tilde, cache);
+        self.encode_into(params.borrowed(), x_tilde, cache);
         let b2 = params.views().b2;
         let b2 = b2.as_slice().expect("θ is contiguous");
         kernels::decode(
@@ -117,55 +134,64 @@ impl Objective {
     /// Z1, H, g', the mask, the statistics, and Z2 without its bias.
     pub(crate) fn encode_into<F: Real>(
         &self,
-        params: &Params<F>,
+        params: ParamsRef<F>,
         x_tilde: &Array2<F>,
         cache: &mut Cache<F>,
     ) {
-        let v = params.views();
-        let arch = params.arch;
         let m = x_tilde.nrows();
-        let k = self.penalties.k_sparse;
-        let masked = k > 0 && k < arch.hidden;
-        cache.fit(m, arch.inputs, arch.hidden, masked);
-        let b1 = v.b1.as_slice().expect("θ is contiguous");
-        gemm(
-            cache.z1.view_mut(),
-            x_tilde.view(),
-            Op::N,
-            v.w1,
-            Op::T,
-            false,
-        );
-        // g'(Z1) from the codes before the mask (the mask zeroes its uses).
-        kernels::encode(
-            self.encoder,
-            flat(&mut cache.z1),
-            b1,
-            flat(&mut cache.h),
-            flat(&mut cache.gprime),
-        );
-        if let Some(mask) = cache.mask.as_mut() {
-            top_k_mask_into(&cache.z1, k, mask);
-            cache.h *= &*mask;
-        }
+        self.fit(params, m, cache);
+        let (mut rows, _) = cache.rows(x_tilde.view());
+        self.encode_rows(params, &mut rows, linalg::threads());
         self.unit_statistics(params, cache, m);
+    }
+
+    /// Shapes `cache` for a batch of `m` (allocating only on a change).
+    pub(crate) fn fit<F: Real>(&self, params: ParamsRef<F>, m: usize, cache: &mut Cache<F>) {
+        let (arch, k) = (params.arch, self.penalties.k_sparse);
+        cache.fit(m, arch.inputs, arch.hidden, k > 0 && k < arch.hidden);
+    }
+
+    /// The encoder on some rows of the batch, its products on up to
+    /// `threads` threads: Z1, H, g', the mask, and Z2 without its bias.
+    pub(crate) fn encode_rows<F: Real>(
+        &self,
+        params: ParamsRef<F>,
+        rows: &mut CodeRows<F>,
+        threads: usize,
+    ) {
+        let v = params.views();
+        let (r, hidden) = (rows.rows(), params.arch.hidden);
+        let b1 = v.b1.as_slice().expect("θ is contiguous");
+        let z1 = ArrayViewMut2::from_shape((r, hidden), &mut *rows.z1).expect("rows");
+        gemm_on(threads, z1, rows.x_tilde, Op::N, v.w1, Op::T, false);
+        // g'(Z1) from the codes before the mask (the mask zeroes its uses).
+        kernels::encode(self.encoder, rows.z1, b1, rows.h, rows.gprime);
+        if let Some(mask) = rows.mask.as_deref_mut() {
+            let z1 = ArrayView2::from_shape((r, hidden), &*rows.z1).expect("rows");
+            let mask_view = ArrayViewMut2::from_shape((r, hidden), &mut *mask).expect("rows");
+            top_k_mask_into(z1, self.penalties.k_sparse, mask_view);
+            rows.h
+                .iter_mut()
+                .zip(mask.iter())
+                .for_each(|(h, &k)| *h *= k);
+        }
+        let h = ArrayView2::from_shape((r, hidden), &*rows.h).expect("rows");
+        let z2 = ArrayViewMut2::from_shape((r, params.arch.inputs), &mut *rows.z2).expect("rows");
         match v.w2 {
-            Some(w2) => gemm(cache.z2.view_mut(), cache.h.view(), Op::N, w2, Op::T, false),
-            None => gemm(
-                cache.z2.view_mut(),
-                cache.h.view(),
-                Op::N,
-                v.w1,
-                Op::N,
-                false,
-            ),
+            Some(w2) => gemm_on(threads, z2, h, Op::N, w2, Op::T, false),
+            None => gemm_on(threads, z2, h, Op::N, v.w1, Op::N, false),
         }
     }
 
     /// ρ̂, the mean g'² and each unit's share of ‖J‖²_F, from column sums.
     /// For tanh, ρ̂ maps codes by (h + 1) / 2, a masked unit counting as off:
     /// Σ_i mask_ij (h_ij + 1) / 2 = (Σ_i h_ij + kept_j) / 2 (h is 0 where masked).
-    fn unit_statistics<F: Real>(&self, params: &Params<F>, cache: &mut Cache<F>, m: usize) {
+    pub(crate) fn unit_statistics<F: Real>(
+        &self,
+        params: ParamsRef<F>,
+        cache: &mut Cache<F>,
+        m: usize,
+    ) {
         let inv_m = F::one() / F::of(m.max(1) as f64);
         let rho = flat1(&mut cache.rho_hat);
         rho.fill(F::zero());
@@ -219,4 +245,8 @@ pub(crate) fn flat_ref<F>(a: &Array2<F>) -> &[F] {
 
 pub(crate) fn flat1<F>(a: &mut Array1<F>) -> &mut [F] {
     a.as_slice_mut().expect("a buffer is contiguous")
+}
+
+pub(crate) fn flat_ref1<F>(a: &Array1<F>) -> &[F] {
+    a.as_slice().expect("a buffer is contiguous")
 }

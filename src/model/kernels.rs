@@ -200,6 +200,24 @@ pub fn sum_lanes<F: Real>(n: usize, f: impl Fn(usize) -> F) -> F {
 }
 
 vectorised! {
+    /// `acc += other`, elementwise (two halves' gradients summed).
+    pub fn add_into<F: Real>(acc: &mut [F], other: &[F]) {
+        for (a, &b) in acc.iter_mut().zip(other) {
+            *a += b;
+        }
+    }
+}
+
+vectorised! {
+    /// Whether every element is finite, in one pass without an early exit
+    /// (so it vectorises): 0 · v is 0 for a finite v and NaN otherwise, and
+    /// a NaN survives the sum.
+    pub fn all_finite<F: Real>(v: &[F]) -> bool {
+        sum_lanes(v.len(), |j| v[j] * F::zero()) == F::zero()
+    }
+}
+
+vectorised! {
     /// `sums[j] += Σ_i f(row_i[j])` over the rows of an m × n array.
     pub fn add_column_sums<F: Real>(a: &[F], sums: &mut [F], f: impl Fn(F) -> F) {
         for row in a.chunks_exact(sums.len()) {
@@ -235,6 +253,19 @@ mod tests {
             for ((&z, &h), &gp) in z.iter().zip(&h).zip(&gp) {
                 assert!((h - act.value(z)).abs() < 2e-6, "{act:?} g({z}) = {h}");
                 assert!((gp - act.d1(z)).abs() < 2e-6, "{act:?} g'({z}) = {gp}");
+            }
+        }
+    }
+
+    #[test]
+    fn all_finite_finds_one_nan_or_infinity_anywhere() {
+        let mut v = vec![1.5f32; 37];
+        assert!(all_finite(&v) && all_finite::<f32>(&[]));
+        for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            for at in [0, 16, 36] {
+                v[at] = bad;
+                assert!(!all_finite(&v), "{bad} at {at}");
+                v[at] = -0.0;
             }
         }
     }

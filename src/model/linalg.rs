@@ -10,7 +10,7 @@ use num_traits::{Float, FromPrimitive};
 use std::fmt::{Debug, Display};
 use std::iter::Sum;
 use std::ops::{AddAssign, MulAssign, SubAssign};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The float types the engine runs in: `f32` for training, `f64` for checks.
 pub trait Real:
@@ -59,22 +59,25 @@ impl Real for f32 {
     fn exp_fast(self) -> f32 {
         const ROUND: f32 = 12_582_912.0; // 1.5 · 2^23: adding it rounds to an integer
         let x = self.clamp(-87.0, 88.0);
-        let n = (x * std::f32::consts::LOG2_E + ROUND) - ROUND;
+        let t = x * std::f32::consts::LOG2_E + ROUND;
+        let n = t - ROUND;
         let r = x - n * 0.693_359_4 - n * -2.121_944_4e-4;
         let mut p = 1.987_569_1e-4f32;
         for c in [1.398_2e-3, 8.333_452e-3, 4.166_579_6e-2, 0.166_666_65, 0.5] {
             p = p * r + c;
         }
-        let scale = f32::from_bits(((n as i32 + 127) as u32) << 23);
+        // 2^n from t's low mantissa bits, which hold 2^22 + n: `n as i32`
+        // (a saturating cast) would not vectorise.
+        let scale = f32::from_bits(t.to_bits().wrapping_add(127) << 23);
         (p * r * r + r + 1.0) * scale
     }
     fn gemm(o: ArrayViewMut2<f32>, a: ArrayView2<f32>, b: ArrayView2<f32>, acc: bool, t: usize) {
-        faer_gemm(o, a, b, acc, t)
+        backend_gemm(o, a, b, acc, t)
     }
 }
 impl Real for f64 {
     fn gemm(o: ArrayViewMut2<f64>, a: ArrayView2<f64>, b: ArrayView2<f64>, acc: bool, t: usize) {
-        faer_gemm(o, a, b, acc, t)
+        backend_gemm(o, a, b, acc, t)
     }
 }
 
@@ -91,6 +94,18 @@ pub fn set_threads(n: usize) {
 /// gives each product its share of the cores.
 pub fn default_threads(n: usize) {
     let _ = THREADS.compare_exchange(0, n.max(1), Ordering::Relaxed, Ordering::Relaxed);
+}
+
+/// Whether a large step splits its batch over two threads (else faer
+/// threads each product): `AELAB_BATCH_SPLIT=0 aelab bench` compares.
+static BATCH_SPLIT: AtomicBool = AtomicBool::new(true);
+
+pub fn set_batch_split(on: bool) {
+    BATCH_SPLIT.store(on, Ordering::Relaxed);
+}
+
+pub fn batch_split() -> bool {
+    BATCH_SPLIT.load(Ordering::Relaxed)
 }
 
 /// How many threads a product may use.
@@ -126,6 +141,19 @@ pub fn gemm<F: Real>(
     op_b: Op,
     accumulate: bool,
 ) {
+    gemm_on(threads(), out, a, op_a, b, op_b, accumulate);
+}
+
+/// [`gemm`] on at most `threads` threads (1 inside a half of a split batch).
+pub fn gemm_on<F: Real>(
+    threads: usize,
+    out: ArrayViewMut2<F>,
+    a: ArrayView2<F>,
+    op_a: Op,
+    b: ArrayView2<F>,
+    op_b: Op,
+    accumulate: bool,
+) {
     let (a, b) = (apply(a, op_a), apply(b, op_b));
     assert_eq!(a.ncols(), b.nrows(), "inner dimensions differ");
     assert_eq!(out.dim(), (a.nrows(), b.ncols()), "output shape");
@@ -135,8 +163,121 @@ pub fn gemm<F: Real>(
     // and 33.6 s from 2^23 on a loaded machine).
     const PARALLEL_FROM: usize = 1 << 23;
     let work = a.nrows() * a.ncols() * b.ncols();
-    let n = if work >= PARALLEL_FROM { threads() } else { 1 };
+    let n = if work >= PARALLEL_FROM { threads } else { 1 };
     F::gemm(out, a, b, accumulate, n);
+}
+
+/// The GEMM libraries compared on the real step (`AELAB_GEMM=NAME aelab
+/// bench`, BENCHMARKS.md); faer is the default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Faer,
+    /// ndarray's `general_mat_mul` (matrixmultiply, one thread).
+    Matrixmultiply,
+    /// The `gemm` crate (faer's dependency).
+    GemmCrate,
+}
+
+static BACKEND: AtomicUsize = AtomicUsize::new(0);
+
+pub fn set_backend(b: Backend) {
+    BACKEND.store(b as usize, Ordering::Relaxed);
+}
+
+fn backend() -> Backend {
+    match BACKEND.load(Ordering::Relaxed) {
+        1 => Backend::Matrixmultiply,
+        2 => Backend::GemmCrate,
+        _ => Backend::Faer,
+    }
+}
+
+fn backend_gemm<T: faer::traits::ComplexField + LinalgScalar + 'static>(
+    out: ArrayViewMut2<T>,
+    a: ArrayView2<T>,
+    b: ArrayView2<T>,
+    accumulate: bool,
+    threads: usize,
+) {
+    match backend() {
+        Backend::Faer => faer_gemm(out, a, b, accumulate, threads),
+        Backend::Matrixmultiply => matrixmultiply_gemm(out, a, b, accumulate),
+        Backend::GemmCrate => gemm_crate(out, a, b, accumulate, threads),
+    }
+}
+
+/// ndarray's product (matrixmultiply for f32 and f64), one thread.
+fn matrixmultiply_gemm<T: LinalgScalar>(
+    mut out: ArrayViewMut2<T>,
+    a: ArrayView2<T>,
+    b: ArrayView2<T>,
+    accumulate: bool,
+) {
+    let beta = if accumulate { T::one() } else { T::zero() };
+    ndarray::linalg::general_mat_mul(T::one(), &a, &b, beta, &mut out);
+}
+
+/// A product's sizes (m × k times k × n) and each operand's (row, column) strides.
+struct Layout {
+    m: usize,
+    k: usize,
+    n: usize,
+    a: (isize, isize),
+    b: (isize, isize),
+    out: (isize, isize),
+}
+
+fn layout<T>(out: &ArrayViewMut2<T>, a: &ArrayView2<T>, b: &ArrayView2<T>) -> Layout {
+    let s = |v: &[isize]| (v[0], v[1]);
+    Layout {
+        m: a.nrows(),
+        k: a.ncols(),
+        n: b.ncols(),
+        a: s(a.strides()),
+        b: s(b.strides()),
+        out: s(out.strides()),
+    }
+}
+
+/// The `gemm` crate's product on ndarray views (any strides).
+fn gemm_crate<T: LinalgScalar + 'static>(
+    mut out: ArrayViewMut2<T>,
+    a: ArrayView2<T>,
+    b: ArrayView2<T>,
+    accumulate: bool,
+    threads: usize,
+) {
+    let l = layout(&out, &a, &b);
+    let par = if threads > 1 {
+        gemm::Parallelism::Rayon(threads)
+    } else {
+        gemm::Parallelism::None
+    };
+    // SAFETY: as in `faer_gemm`: live views, `out` borrowed mutably.
+    unsafe {
+        gemm::gemm(
+            l.m,
+            l.n,
+            l.k,
+            out.as_mut_ptr(),
+            l.out.1,
+            l.out.0,
+            accumulate,
+            a.as_ptr(),
+            l.a.1,
+            l.a.0,
+            b.as_ptr(),
+            l.b.1,
+            l.b.0,
+            T::one(),
+            T::one(),
+            false,
+            false,
+            false,
+            par,
+        );
+    }
+    clear_upper_vector_state();
 }
 
 /// faer's product on ndarray views (any strides), in `T` = f32 or f64.
@@ -147,17 +288,15 @@ pub(crate) fn faer_gemm<T: faer::traits::ComplexField + Copy>(
     accumulate: bool,
     threads: usize,
 ) {
-    let s = |v: &[isize]| (v[0], v[1]);
-    let ((ar, ac), (br, bc), (or, oc)) = (s(a.strides()), s(b.strides()), s(out.strides()));
-    let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
+    let l = layout(&out, &a, &b);
     // SAFETY: each pointer, shape and stride is that of a live ndarray view,
     // which ndarray guarantees addresses valid elements; `out` is borrowed
     // mutably for the call, so nothing else reads or writes it meanwhile.
     let (a, b, out) = unsafe {
         (
-            faer::MatRef::from_raw_parts(a.as_ptr(), m, k, ar, ac),
-            faer::MatRef::from_raw_parts(b.as_ptr(), k, n, br, bc),
-            faer::MatMut::from_raw_parts_mut(out.as_mut_ptr(), m, n, or, oc),
+            faer::MatRef::from_raw_parts(a.as_ptr(), l.m, l.k, l.a.0, l.a.1),
+            faer::MatRef::from_raw_parts(b.as_ptr(), l.k, l.n, l.b.0, l.b.1),
+            faer::MatMut::from_raw_parts_mut(out.as_mut_ptr(), l.m, l.n, l.out.0, l.out.1),
         )
     };
     let accum = if accumulate {
@@ -256,6 +395,58 @@ mod tests {
             let slow = matmul_naive(x, ox, y, oy);
             assert!((&fast - &slow).iter().all(|d| d.abs() < 1e-12));
         }
+    }
+
+    /// The other libraries of the comparison agree with the loops too.
+    #[test]
+    fn every_backend_matches_the_loop_reference() {
+        let a = Array::from_shape_fn((37, 29), |(i, j)| ((i * 7 + j * 3) % 13) as f64 - 6.0);
+        let b = Array::from_shape_fn((41, 29), |(i, j)| ((i * 5 + j) % 11) as f64 * 0.5);
+        let slow = matmul_naive(a.view(), Op::N, b.view(), Op::T);
+        for backend in [Backend::Faer, Backend::Matrixmultiply, Backend::GemmCrate] {
+            for threads in [1, 2] {
+                let mut out = Array2::from_elem((37, 41), 1.0);
+                let run = |out: ArrayViewMut2<f64>, acc| {
+                    let (a, b) = (a.view(), b.view().reversed_axes());
+                    match backend {
+                        Backend::Faer => faer_gemm(out, a, b, acc, threads),
+                        Backend::Matrixmultiply => matrixmultiply_gemm(out, a, b, acc),
+                        Backend::GemmCrate => gemm_crate(out, a, b, acc, threads),
+                    }
+                };
+                run(out.view_mut(), true);
+                assert!(
+                    (&out - &slow).iter().all(|d| (d - 1.0).abs() < 1e-9),
+                    "{backend:?}"
+                );
+                run(out.view_mut(), false);
+                assert!((&out - &slow).iter().all(|d| d.abs() < 1e-9), "{backend:?}");
+            }
+        }
+    }
+
+    /// exp_fast's 2^n from the bits of t is the integer cast's 2^n, bit
+    /// for bit, over the whole clamped range; and it is within 2 ulp of libm.
+    #[test]
+    fn exp_fast_builds_two_to_the_n_exactly_and_stays_near_libm() {
+        let by_cast = |x: f32| {
+            let x = x.clamp(-87.0, 88.0);
+            let n = (x * std::f32::consts::LOG2_E + 12_582_912.0) - 12_582_912.0;
+            f32::from_bits(((n as i32 + 127) as u32) << 23)
+        };
+        for i in -20_000..=20_000 {
+            let x = i as f32 * 0.005;
+            let t = x.clamp(-87.0, 88.0) * std::f32::consts::LOG2_E + 12_582_912.0;
+            assert_eq!(
+                f32::from_bits(t.to_bits().wrapping_add(127) << 23),
+                by_cast(x)
+            );
+            if x.abs() < 87.0 {
+                let (fast, exact) = (x.exp_fast(), x.exp());
+                assert!((fast - exact).abs() <= 2.5 * f32::EPSILON * exact, "{x}");
+            }
+        }
+        assert!(f32::NAN.exp_fast().is_nan());
     }
 
     /// The step's products are large enough to run on every thread; they

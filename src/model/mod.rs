@@ -10,12 +10,15 @@ pub mod kernels;
 pub mod linalg;
 pub mod loss;
 pub mod penalty;
+mod rows;
 pub mod simd;
+#[cfg(test)]
+mod split_check;
 pub mod variant;
 pub mod workspace;
 
 pub use activation::Activation;
-pub use autoencoder::{Arch, Objective, Params, Terms};
+pub use autoencoder::{Arch, Objective, Params, ParamsRef, Terms};
 pub use corrupt::{Corruption, CorruptionKind};
 pub use forward::Cache;
 pub use linalg::Real;

@@ -3,7 +3,7 @@
 //! contractive penalty. `autoencoder.rs` composes them.
 
 use super::Real;
-use ndarray::{Array1, Array2, Axis};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
 use serde::{Deserialize, Serialize};
 
 /// Sparse-autoencoder target: β Σ_j KL(ρ ‖ ρ̂_j).
@@ -58,12 +58,12 @@ pub fn kl_grad<F: Real>(rho: F, rho_hat: F) -> F {
 /// as any increasing g does but does not tie where g saturates.
 pub fn top_k_mask<F: Real>(h: &Array2<F>, k: usize) -> Array2<F> {
     let mut mask = Array2::zeros(h.raw_dim());
-    top_k_mask_into(h, k, &mut mask);
+    top_k_mask_into(h.view(), k, mask.view_mut());
     mask
 }
 
 /// [`top_k_mask`] into a buffer of the same shape as `h`.
-pub fn top_k_mask_into<F: Real>(h: &Array2<F>, k: usize, mask: &mut Array2<F>) {
+pub fn top_k_mask_into<F: Real>(h: ArrayView2<F>, k: usize, mut mask: ArrayViewMut2<F>) {
     mask.fill(F::zero());
     let mut order: Vec<usize> = Vec::with_capacity(h.ncols());
     for (row, mut out) in h.axis_iter(Axis(0)).zip(mask.axis_iter_mut(Axis(0))) {

@@ -26,6 +26,8 @@ pub struct Workspace<F> {
     pub(crate) norms: Array1<F>,
     /// Ones (m × hidden's row) standing for "no k-sparse mask".
     pub(crate) ones: Array1<F>,
+    /// The second half's gradient when a step splits its batch over two threads.
+    pub(crate) grad2: Vec<F>,
 }
 
 impl<F: Real> Default for Workspace<F> {
@@ -37,6 +39,7 @@ impl<F: Real> Default for Workspace<F> {
             d_rho: Array1::zeros(0),
             norms: Array1::zeros(0),
             ones: Array1::zeros(0),
+            grad2: Vec::new(),
         }
     }
 }

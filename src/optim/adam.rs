@@ -3,6 +3,7 @@
 
 use super::{Optimizer, OptimizerState, StateMismatch};
 use crate::model::Real;
+use crate::model::kernels::all_finite;
 use crate::model::simd::vectorised;
 
 pub const BETA1: f64 = 0.9;
@@ -31,8 +32,9 @@ impl<F: Real> Adam<F> {
     }
 }
 
-impl<F: Real> Optimizer<F> for Adam<F> {
-    fn step(&mut self, theta: &mut [F], grad: &[F]) {
+impl<F: Real> Adam<F> {
+    /// Counts a step and gives its scalars.
+    fn next_constants(&mut self, theta: &[F], grad: &[F]) -> Constants<F> {
         assert_eq!(theta.len(), grad.len(), "θ and gradient lengths differ");
         assert_eq!(theta.len(), self.m.len(), "θ length differs from the state");
         self.t = self.t.saturating_add(1);
@@ -43,7 +45,7 @@ impl<F: Real> Optimizer<F> for Adam<F> {
         let (b1, b2) = (F::of(BETA1), F::of(BETA2));
         let (one, eps, lr) = (F::one(), F::of(EPS), F::of(self.lr));
         let (c1, c2) = (F::of(c1), F::of(c2));
-        let k = Constants {
+        Constants {
             b1,
             b2,
             one,
@@ -51,10 +53,36 @@ impl<F: Real> Optimizer<F> for Adam<F> {
             lr,
             c1,
             c2,
-        };
+        }
+    }
+}
+
+/// θ, its moments and its gradient in blocks this long, so that copying a
+/// block, updating it and checking it find it in cache (64 KiB an array:
+/// 2,048 measured no faster than three passes, 16,384 about 20 % faster).
+const BLOCK: usize = 16384;
+
+impl<F: Real> Optimizer<F> for Adam<F> {
+    fn step(&mut self, theta: &mut [F], grad: &[F]) {
+        let k = self.next_constants(theta, grad);
         // One thread: split over both cores, the update measured no faster on
         // the shared 2-core machine (BENCHMARKS.md), so it stays serial.
         update(theta, &mut self.m, &mut self.v, grad, k);
+    }
+
+    /// The copy, the update and the check block by block: θ crosses memory
+    /// once instead of three times (1.6 MB a step for ae-784-256).
+    fn step_kept(&mut self, theta: &mut [F], grad: &[F], before: &mut [F]) -> bool {
+        let k = self.next_constants(theta, grad);
+        let state = self.m.chunks_mut(BLOCK).zip(self.v.chunks_mut(BLOCK));
+        let data = theta.chunks_mut(BLOCK).zip(grad.chunks(BLOCK));
+        let mut finite = true;
+        for (((t, g), (m, v)), b) in data.zip(state).zip(before.chunks_mut(BLOCK)) {
+            b.copy_from_slice(t);
+            update(t, m, v, g, k);
+            finite &= all_finite(t);
+        }
+        finite
     }
 
     fn lr(&self) -> f64 {
@@ -130,6 +158,26 @@ mod tests {
             // ε shortens the step by lr·ε/|g| ≤ 1e-7 here (smallest |g| = 1e-3).
             assert!((d - sign * lr).abs() < 1e-6, "moved {d}");
         }
+    }
+
+    /// The fused step_kept is the trait's copy + step + check, bit for bit.
+    #[test]
+    fn adam_step_kept_is_copy_step_check() {
+        let n = 3 * BLOCK + 5;
+        let theta: Vec<f32> = (0..n).map(|i| (i as f32 * 0.37).sin()).collect();
+        let grad: Vec<f32> = (0..n).map(|i| (i as f32 * 0.11).cos()).collect();
+        let (mut fused, mut plain) = (Adam::<f32>::new(1e-2, n), Adam::<f32>::new(1e-2, n));
+        let (mut a, mut b) = (theta.clone(), theta.clone());
+        let mut before = vec![0.0; n];
+        for _ in 0..3 {
+            let kept = a.clone();
+            assert!(fused.step_kept(&mut a, &grad, &mut before));
+            plain.step(&mut b, &grad);
+            assert_eq!((&a, &before), (&b, &kept));
+        }
+        let mut bad = grad.clone();
+        bad[2 * BLOCK + 1] = f32::INFINITY;
+        assert!(!fused.step_kept(&mut a, &bad, &mut before));
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub use sgd::Sgd;
 pub use state::{OptimizerState, StateMismatch};
 
 use crate::model::Real;
+use crate::model::kernels::all_finite;
 
 /// Which optimiser trains the model (configuration and presets name it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -77,6 +78,13 @@ pub trait Optimizer<F: Real>: Send {
     /// Puts back a state taken by [`state`](Self::state) from an optimiser of
     /// the same kind and length.
     fn set_state(&mut self, state: OptimizerState<F>) -> Result<(), StateMismatch>;
+    /// [`step`](Self::step), keeping θ as it was in `before` (to go back to
+    /// if the step blows up); returns whether the new θ is all finite.
+    fn step_kept(&mut self, theta: &mut [F], grad: &[F], before: &mut [F]) -> bool {
+        before.copy_from_slice(theta);
+        self.step(theta, grad);
+        all_finite(theta)
+    }
 }
 
 /// The first-order optimiser of `kind` for `len` parameters; `None` for

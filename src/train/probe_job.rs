@@ -13,6 +13,15 @@ impl Trainer {
             self.message = Some("the probe is already running".into());
             return;
         }
+        // A probe of a run since reset still holds its copy of the data: one
+        // at a time, or a key held down piles them up (100 MB each on MNIST).
+        if self.probe_thread.as_ref().is_some_and(|t| !t.is_finished()) {
+            self.message = Some(
+                "the probe of the run before the reset is still finishing: P again in a moment"
+                    .into(),
+            );
+            return;
+        }
         if self.train.labels.is_none() || self.val.is_empty() {
             self.message = Some("probe: the data has no labels or no validation split".into());
             return;
@@ -30,7 +39,7 @@ impl Trainer {
             .collect();
         let (train, val) = (self.train.clone(), self.val.clone());
         let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
+        self.probe_thread = Some(std::thread::spawn(move || {
             let encoders: Vec<Encoder> = models
                 .iter()
                 .map(|(label, objective, params)| Encoder {
@@ -41,7 +50,7 @@ impl Trainer {
                 .collect();
             // The UI may have gone by the time this finishes; nobody to tell then.
             let _ = tx.send(probe::probe(&encoders, &train, &val, |_, _| {}));
-        });
+        }));
         self.probe_result = Some(rx);
         self.probe = ProbeState::Running { step: self.step };
         self.message = Some("probe started: softmax on the codes and on the raw inputs".into());

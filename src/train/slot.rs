@@ -22,7 +22,8 @@ pub struct SlowViews {
     pub along_across: Option<AlongAcross>,
 }
 use super::TrainRng;
-use crate::model::{Cache, Params, Terms, Workspace};
+use crate::model::kernels::all_finite;
+use crate::model::{Cache, Loss, Params, ParamsRef, Terms, Workspace};
 use crate::optim::{self, Lbfgs, Optimizer, OptimizerKind};
 use crate::settings::{Change, ModelConfig};
 use ndarray::Array2;
@@ -149,7 +150,6 @@ impl Slot {
     /// the objective's value is the error.
     pub fn step(&mut self, x: &Array2<f32>, step: u64) -> Result<LossPoint, Trouble> {
         let objective = self.config.objective();
-        self.backup.copy_from_slice(&self.params.theta);
         // Fresh noise each time a sample is seen; drawn once per step so that
         // L-BFGS's line search sees one fixed objective.
         let identity = self.config.corrupt.is_identity();
@@ -160,6 +160,7 @@ impl Slot {
         }
         // Without corruption X̃ is X itself: no copy.
         let x_tilde = if identity { x } else { &self.x_tilde };
+        let finite;
         let terms = match &mut self.stepper {
             Stepper::FirstOrder(opt) => {
                 let terms = objective.value_and_gradient_into(
@@ -169,7 +170,8 @@ impl Slot {
                     &mut self.grad,
                     &mut self.ws,
                 );
-                opt.step(&mut self.params.theta, &self.grad);
+                let theta = &mut self.params.theta;
+                finite = opt.step_kept(theta, &self.grad, &mut self.backup);
                 terms
             }
             Stepper::Lbfgs(lbfgs) => {
@@ -177,22 +179,22 @@ impl Slot {
                     // This step's noise draw is a new objective: the cached f and g are of the last one.
                     lbfgs.forget_iterate();
                 }
-                let arch = self.params.arch;
+                // Trial points are evaluated in the step's own buffers (no allocation).
+                let (arch, ws) = (self.params.arch, &mut self.ws);
                 let mut cost = |theta: &[f32], grad: &mut [f32]| {
-                    let p = Params {
-                        arch,
-                        theta: theta.to_vec(),
-                    };
-                    let (terms, _) = objective.value_and_gradient(&p, x, x_tilde, grad);
+                    let p = ParamsRef { arch, theta };
+                    let terms = objective.value_and_gradient_at(p, x, x_tilde, grad, ws);
                     terms.total() as f32
                 };
+                self.backup.copy_from_slice(&self.params.theta);
                 lbfgs.step(&mut self.params.theta, &mut cost);
+                finite = all_finite(&self.params.theta);
                 objective.forward_into(&self.params, x_tilde, &mut self.ws.cache);
                 objective.terms(&self.params, x, &self.ws.cache)
             }
         };
         let cache = &self.ws.cache;
-        if !terms.total().is_finite() || self.params.theta.iter().any(|v| !v.is_finite()) {
+        if !terms.total().is_finite() || !finite {
             self.params.theta.copy_from_slice(&self.backup);
             // Moments or curvature pairs built from the bad step would repeat it.
             self.stepper = Stepper::new(
@@ -214,7 +216,11 @@ impl Slot {
             jacobian: cache.jacobian_units.sum(),
         };
         self.epoch_sum.batches += 1;
-        self.epoch_sum.recon_mse += per_pixel_mse(x, &cache.x_hat);
+        self.epoch_sum.recon_mse += match self.config.loss {
+            // recon = (1/m) Σ ½‖x̂ − x‖²: no second pass over the batch.
+            Loss::Mse => 2.0 * terms.recon / x.ncols().max(1) as f64,
+            Loss::Bce => per_pixel_mse(x, &cache.x_hat),
+        };
         self.epoch_sum.terms += terms;
         self.stepped = true;
         self.losses.push(point);

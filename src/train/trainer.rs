@@ -115,8 +115,12 @@ pub struct Trainer {
     pub(super) probe: ProbeState,
     /// Where the background probe's result arrives.
     pub(super) probe_result: Option<Receiver<Option<ProbeReport>>>,
+    /// The last probe's thread, which outlives a reset until it finishes.
+    pub(super) probe_thread: Option<std::thread::JoinHandle<()>>,
     /// Whether the models of a comparison step on threads of their own.
     parallel: bool,
+    /// The minibatch, gathered anew each step into the same buffer.
+    batch: Array2<f32>,
 }
 
 /// Multiply-adds of one model's step (batch × inputs × hidden) above which a
@@ -192,7 +196,9 @@ impl Trainer {
             samples_per_s: 0.0,
             probe: ProbeState::Idle,
             probe_result: None,
+            probe_thread: None,
             parallel: false,
+            batch: Array2::zeros((0, 0)),
             preset,
             train,
             val,
@@ -294,14 +300,14 @@ impl Trainer {
             self.slots.first().map(|s| &s.stepper),
             Some(Stepper::Lbfgs(_))
         );
-        // L-BFGS takes the whole training set as it is; a minibatch is gathered.
-        let gathered;
+        // L-BFGS takes the whole training set as it is; a minibatch is
+        // gathered into the buffer kept for it.
         let x = if full_batch {
             &self.train.x
         } else {
             let end = (self.cursor + self.preset.batch).min(self.order.len());
-            gathered = self.train.rows(&self.order[self.cursor..end]);
-            &gathered
+            (self.train).rows_into(&self.order[self.cursor..end], &mut self.batch);
+            &self.batch
         };
         let samples = x.nrows();
         let step = self.step;

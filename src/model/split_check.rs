@@ -1,0 +1,82 @@
+//! The batch split over two threads (`backward.rs`) against the whole batch
+//! on one: the same terms, gradient and cache for every activation, tying
+//! and penalty, with halves of unequal size. (The whole-batch path is the
+//! one the finite-difference checks in tests/gradcheck.rs hold.)
+
+use super::{Activation, Arch, Loss, Objective, Params, Penalties, Sparsity, Workspace};
+use ndarray::Array2;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+fn cases(hidden: usize) -> Vec<Penalties> {
+    let none = Penalties::default();
+    let sparsity = Some(Sparsity {
+        rho: 0.2,
+        beta: 3.0,
+    });
+    vec![
+        none,
+        Penalties { sparsity, ..none },
+        Penalties {
+            contractive: 0.5,
+            ..none
+        },
+        Penalties {
+            weight_decay: 0.1,
+            sparsity,
+            l1: 0.1,
+            k_sparse: hidden / 2,
+            contractive: 0.3,
+        },
+    ]
+}
+
+#[test]
+fn split_batch_gives_the_whole_batch_terms_gradient_and_cache() {
+    let mut rng = StdRng::seed_from_u64(9);
+    let (m, inputs, hidden) = (7, 6, 4);
+    let x = Array2::from_shape_fn((m, inputs), |_| rng.random_range(0.0..1.0));
+    let x_tilde = x.mapv(|v: f64| (v * 0.8 + 0.05).min(1.0));
+    for tied in [false, true] {
+        let arch = Arch {
+            inputs,
+            hidden,
+            tied,
+        };
+        let params = Params::<f64>::init(arch, &mut rng);
+        for encoder in [Activation::Sigmoid, Activation::Tanh] {
+            for (loss, decoder) in [
+                (Loss::Mse, Activation::Linear),
+                (Loss::Bce, Activation::Sigmoid),
+            ] {
+                for penalties in cases(hidden) {
+                    let objective = Objective {
+                        encoder,
+                        decoder,
+                        loss,
+                        penalties,
+                    };
+                    let run = |split| {
+                        let mut grad = vec![f64::NAN; arch.len()];
+                        let mut ws = Workspace::new();
+                        let at = params.borrowed();
+                        let terms = objective
+                            .value_and_gradient_split(at, &x, &x_tilde, &mut grad, &mut ws, split);
+                        (terms, grad, ws.cache)
+                    };
+                    let (whole, split) = (run(false), run(true));
+                    let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * (1.0 + a.abs());
+                    let what = format!("{objective:?} tied={tied}");
+                    assert!(close(whole.0.total(), split.0.total()), "{what}");
+                    assert!(
+                        whole.1.iter().zip(&split.1).all(|(&a, &b)| close(a, b)),
+                        "{what}"
+                    );
+                    assert_eq!(whole.2.h, split.2.h, "{what}");
+                    assert_eq!(whole.2.x_hat, split.2.x_hat, "{what}");
+                    assert_eq!(whole.2.rho_hat, split.2.rho_hat, "{what}");
+                }
+            }
+        }
+    }
+}
