@@ -2,15 +2,17 @@
 
 pub mod bench;
 pub mod data;
+pub mod export;
 pub mod gradcheck;
 pub mod lab;
 pub mod pca;
+pub mod presets;
 pub mod probe;
 pub mod render;
 pub mod train;
 
 use crate::data::Dataset;
-use crate::preset::{self, Preset};
+use crate::preset::Preset;
 use anyhow::{Context, Result};
 
 /// The preset `aelab` opens with no argument: vanilla vs denoising on MNIST.
@@ -18,8 +20,7 @@ pub const DEFAULT_PRESET: &str = "demo";
 
 /// Loads a preset (a path or a bundled name) with `--set` overrides.
 pub fn load_preset(name: &str, sets: &[String]) -> Result<Preset> {
-    let path = preset::find(name);
-    Ok(Preset::load(&path, sets)?)
+    Ok(Preset::open(name, sets)?)
 }
 
 /// The preset's data, limited and split into (train, validation).

@@ -314,7 +314,7 @@ impl App {
             }
             Action::Screenshot => {
                 self.screenshot_due = true;
-                "saving the frame as text...".into()
+                "saving the frame...".into()
             }
             Action::SaveCheckpoint => {
                 let step = self.snapshot.as_ref().map_or(0, |s| s.step);
