@@ -88,10 +88,10 @@ pub fn draw(s: &Snapshot) -> Result<Canvas> {
         bail!("--codes: no validation samples to encode (data.validation = 0)");
     }
     let panels: Vec<Canvas> = s.models.iter().map(panel).collect();
-    let title = format!(
-        "code space at step {}: {} validation samples on their first two principal components",
+    let subtitle = format!(
+        "step {}: the codes of {} validation samples on their first two principal components",
         s.step,
         first.codes.pca.len()
     );
-    Ok(layout::side_by_side(&title, &panels))
+    Ok(layout::side_by_side("code space", &subtitle, &panels))
 }

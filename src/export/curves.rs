@@ -217,10 +217,8 @@ pub fn draw(s: &Snapshot, curves: &Curves) -> Result<Canvas> {
             &val,
         ));
     }
-    Ok(layout::side_by_side(
-        &format!("training curves ({})", s.dataset),
-        &panels,
-    ))
+    let subtitle = format!("{} steps, {}", s.step, s.dataset);
+    Ok(layout::side_by_side("training curves", &subtitle, &panels))
 }
 
 #[cfg(test)]

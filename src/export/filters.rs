@@ -149,9 +149,13 @@ pub fn draw(s: &Snapshot, selection: Selection, pca: Option<&Array2<f32>>) -> Re
         let units: Vec<usize> = (0..components.nrows()).collect();
         panels.push(grid(("PCA components", &subtitle), components, &units, s));
     }
-    let title = format!(
-        "filters W1[j]/‖W1[j]‖ at step {} ({}; mid-grey is 0)",
+    let subtitle = format!(
+        "step {}, {}; mid-grey is 0, scaled on the inputs that vary in the data",
         s.step, s.dataset
     );
-    Ok(layout::side_by_side(&title, &panels))
+    Ok(layout::side_by_side(
+        "filters W1[j]/‖W1[j]‖",
+        &subtitle,
+        &panels,
+    ))
 }

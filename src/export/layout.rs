@@ -65,14 +65,19 @@ pub fn tile_size(shape: (usize, usize)) -> (u32, u32) {
     (shape.1 as u32 * sx, shape.0 as u32 * sy)
 }
 
-/// Titled panels side by side on one canvas, tops aligned; `title` above all.
-pub fn side_by_side(title: &str, panels: &[Canvas]) -> Canvas {
+/// Titled panels side by side on one canvas, tops aligned; `title` above
+/// all in large letters, `subtitle` (what data, which step) beneath it.
+pub fn side_by_side(title: &str, subtitle: &str, panels: &[Canvas]) -> Canvas {
     let width = panels.iter().map(Canvas::width).sum::<u32>() + MARGIN * (panels.len() as u32 + 1);
-    let width = width.max(text_width(title, 2) + 2 * MARGIN);
-    let top = MARGIN + line(2);
+    let width = width
+        .max(text_width(title, 2) + 2 * MARGIN)
+        .max(text_width(subtitle, 1) + 2 * MARGIN);
+    let top = MARGIN + line(2) + line(1) + MARGIN / 2;
     let height = top + panels.iter().map(Canvas::height).max().unwrap_or(0) + MARGIN;
     let mut canvas = Canvas::new(width, height, BACKGROUND);
     canvas.text(i64::from(MARGIN), i64::from(MARGIN), title, TEXT, 2);
+    let below = i64::from(MARGIN + line(2));
+    canvas.text(i64::from(MARGIN), below, subtitle, DIM, 1);
     let mut x = MARGIN;
     for panel in panels {
         canvas.paste(panel, i64::from(x), i64::from(top));

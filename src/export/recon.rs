@@ -12,7 +12,7 @@ use ndarray::Array2;
 
 pub fn draw(s: &Snapshot) -> Canvas {
     let Some(first) = s.models.first() else {
-        return layout::side_by_side("no models", &[]);
+        return layout::side_by_side("no models", "", &[]);
     };
     let r = &first.recon;
     let shape = shape_for(s.image_shape, r.original.ncols());
@@ -60,6 +60,9 @@ pub fn draw(s: &Snapshot) -> Canvas {
             canvas.text(0, i64::from(y), &l.to_string(), TEXT, 2);
         }
     }
-    let title = format!("reconstructions at step {} ({})", s.step, s.dataset);
-    layout::side_by_side(&title, &[canvas])
+    let subtitle = format!(
+        "step {}, {}: the first validation samples",
+        s.step, s.dataset
+    );
+    layout::side_by_side("reconstructions", &subtitle, &[canvas])
 }

@@ -1,6 +1,6 @@
 //! The 8×8 bitmap font pictures are lettered in: the public-domain font8x8
 //! tables (ASCII, Latin-1, Greek, box drawing, blocks) and a few glyphs the
-//! lab's panes use that they lack (‖ ∂ → ★ ▸ ▾ ⏸ ≥ ≤ × —). A glyph is 8 rows,
+//! lab's panes use that they lack (‖ ∂ → ★ ▶ ▸ ▾ ⏸ ≥ ≤ × — …). A glyph is 8 rows,
 //! bit 0 of each the leftmost pixel.
 
 use font8x8::UnicodeFonts;
@@ -32,6 +32,13 @@ const EXTRA: &[(char, [&str; 8])] = &[
         '★',
         [
             "...#....", "...#....", "#######.", ".#####..", "..###...", ".##.##..", "##...##.",
+            "........",
+        ],
+    ),
+    (
+        '▶',
+        [
+            ".#......", ".###....", ".#####..", ".######.", ".#####..", ".###....", ".#......",
             "........",
         ],
     ),
@@ -129,7 +136,9 @@ mod tests {
 
     #[test]
     fn letters_box_lines_and_extras_have_ink_and_unknowns_show_a_box() {
-        for c in ['A', 'g', '0', 'ρ', 'λ', '─', '│', '┌', '‖', '★', '²', '·'] {
+        for c in [
+            'A', 'g', '0', 'ρ', 'λ', '─', '│', '┌', '‖', '★', '▶', '²', '·',
+        ] {
             assert!(glyph(c).iter().any(|&r| r != 0), "{c} has no ink");
         }
         assert_eq!(glyph(' '), [0; 8]);
