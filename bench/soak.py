@@ -55,7 +55,9 @@ def main():
     scratch = tempfile.mkdtemp(prefix="aelab-soak-")
     rng = random.Random(a.seed)
     tmux("kill-session", "-t", SESSION, check=False)
-    env = f"XDG_STATE_HOME={scratch}/state"
+    # tmux starts the lab with the server's environment: pass the allocator's knobs on.
+    passed = " ".join(f"{k}={v}" for k, v in os.environ.items() if k.startswith("MALLOC_"))
+    env = f"XDG_STATE_HOME={scratch}/state {passed}"
     tmux("new-session", "-d", "-s", SESSION, "-x", "120", "-y", "40",
          f"cd {scratch} && {env} {binary} {a.preset}; sleep 3600")
     time.sleep(3)

@@ -6,9 +6,11 @@
 pub mod analysis;
 pub mod cli;
 pub mod data;
+pub mod export;
 pub mod files;
 pub mod model;
 pub mod optim;
+pub mod picture;
 pub mod preset;
 pub mod progress;
 pub mod settings;

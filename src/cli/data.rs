@@ -72,7 +72,9 @@ fn open(target: &str, sets: &[String]) -> Result<Preset> {
             root.insert("data".into(), table.into());
             Ok(Preset::parse(target, &toml::to_string(&root)?, sets)?)
         }
-        None if is_toml(&preset::find(target)) => load_preset(target, sets),
+        None if is_toml(&preset::find(target)) || preset::bundled_text(target).is_some() => {
+            load_preset(target, sets)
+        }
         None => bail!("{target}: neither a data file or folder nor a preset in presets/"),
     }
 }

@@ -2,15 +2,17 @@
 
 pub mod bench;
 pub mod data;
+pub mod export;
 pub mod gradcheck;
 pub mod lab;
 pub mod pca;
+pub mod presets;
 pub mod probe;
 pub mod render;
 pub mod train;
 
 use crate::data::Dataset;
-use crate::preset::{self, Preset};
+use crate::preset::Preset;
 use crate::train::{Checkpoint, Trainer};
 use anyhow::{Context, Result};
 use std::path::Path;
@@ -20,8 +22,7 @@ pub const DEFAULT_PRESET: &str = "demo";
 
 /// Loads a preset (a path or a bundled name) with `--set` overrides.
 pub fn load_preset(name: &str, sets: &[String]) -> Result<Preset> {
-    let path = preset::find(name);
-    Ok(Preset::load(&path, sets)?)
+    Ok(Preset::open(name, sets)?)
 }
 
 /// The preset's data, limited and split into (train, validation).
@@ -46,10 +47,7 @@ pub fn start(
             let sets = [c.sets.as_slice(), sets].concat();
             // A relative path saved elsewhere may not be found from here: the bundled name then.
             load_preset(&c.preset, &sets).or_else(|e| {
-                let stem = Path::new(&c.preset)
-                    .file_stem()
-                    .map(|s| s.to_string_lossy());
-                stem.map_or(Err(e), |stem| load_preset(&stem, &sets))
+                load_preset(&crate::train::autosave::name(&c.preset), &sets).map_err(|_| e)
             })?
         }
         (None, None) => load_preset(DEFAULT_PRESET, sets)?,

@@ -1,5 +1,6 @@
 //! Finding a data file and reading its bytes, gunzipped when it is gzip.
 
+use super::bundle;
 use super::error::{DataError, Result};
 use flate2::read::GzDecoder;
 use std::io::Read;
@@ -9,24 +10,54 @@ use std::path::{Path, PathBuf};
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Resolve a data path: as given (relative to the current directory) first,
-/// then relative to the crate, so the bundled `data/` works from anywhere on
-/// the developer's machine.
+/// then among the data sets built into the binary (`bundle.rs`), so the
+/// bundled `data/` works from any folder, installed or not.
 pub fn resolve(path: &Path) -> Result<PathBuf> {
-    if path.exists() {
+    if exists(path) {
         return Ok(path.to_path_buf());
-    }
-    let mut tried = vec![path.to_path_buf()];
-    if path.is_relative() {
-        let in_crate = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-        if in_crate.exists() {
-            return Ok(in_crate);
-        }
-        tried.push(in_crate);
     }
     Err(DataError::NotFound {
         path: path.to_path_buf(),
-        tried,
+        tried: vec![path.to_path_buf()],
     })
+}
+
+/// Whether `path` is a file or folder on disk or in the bundle.
+pub fn exists(path: &Path) -> bool {
+    path.exists() || bundle::file(path).is_some() || bundle::dir(path).is_some()
+}
+
+/// Whether `path` is a folder, on disk or (when not on disk) in the bundle.
+pub fn is_dir(path: &Path) -> bool {
+    path.is_dir() || (!path.exists() && bundle::dir(path).is_some())
+}
+
+/// Whether `path` is a file, on disk or (when not on disk) in the bundle.
+pub fn is_file(path: &Path) -> bool {
+    path.is_file() || (!path.exists() && bundle::file(path).is_some())
+}
+
+/// The entries of a folder, on disk or in the bundle (unsorted).
+pub fn entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if !dir.exists()
+        && let Some(inside) = bundle::dir(dir)
+    {
+        return Ok(inside);
+    }
+    std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect()
+}
+
+/// The bytes of a file, from disk or (when not on disk) from the bundle.
+pub fn read(path: &Path) -> std::io::Result<Vec<u8>> {
+    match std::fs::read(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match bundle::file(path) {
+            Some(bytes) => Ok(bytes.to_vec()),
+            None => Err(e),
+        },
+        other => other,
+    }
 }
 
 /// The file's contents, decompressed if they start with the gzip magic
@@ -36,7 +67,7 @@ pub fn read_bytes(path: &Path) -> Result<(Vec<u8>, bool)> {
         path: path.to_path_buf(),
         error,
     };
-    let raw = std::fs::read(path).map_err(io)?;
+    let raw = read(path).map_err(io)?;
     if raw.is_empty() {
         return Err(DataError::Empty {
             path: path.to_path_buf(),

@@ -4,7 +4,7 @@
 
 use super::Dataset;
 use super::error::{DataError, Result};
-use super::file::{read_bytes, resolve};
+use super::file::{self, read_bytes, resolve};
 use ndarray::Array2;
 use std::path::{Path, PathBuf};
 
@@ -129,7 +129,7 @@ pub fn parse_labels(path: &Path, bytes: &[u8]) -> Result<Vec<u8>> {
 /// The images file a path means: the file itself, or the one `*images-idx3*`
 /// file in a folder.
 fn images_file(path: &Path) -> Result<PathBuf> {
-    if !path.is_dir() {
+    if !file::is_dir(path) {
         return Ok(path.to_path_buf());
     }
     let io = |error| DataError::Io {
@@ -137,10 +137,10 @@ fn images_file(path: &Path) -> Result<PathBuf> {
         error,
     };
     let mut found = Vec::new();
-    for entry in std::fs::read_dir(path).map_err(io)? {
-        let entry = entry.map_err(io)?;
-        if images_tag(&entry.file_name().to_string_lossy()).is_some() {
-            found.push(entry.path());
+    for entry in file::entries(path).map_err(io)? {
+        let name = entry.file_name().map(|n| n.to_string_lossy().into_owned());
+        if name.is_some_and(|n| images_tag(&n).is_some()) {
+            found.push(entry);
         }
     }
     found.sort();
@@ -193,7 +193,7 @@ fn labels_file(images: &Path) -> Option<PathBuf> {
     [labels, other]
         .into_iter()
         .map(|n| images.with_file_name(n))
-        .find(|p| p.exists())
+        .find(|p| file::exists(p))
 }
 
 /// Load an IDX images file (or folder) and its labels, if any, scaled to [0, 1].

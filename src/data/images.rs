@@ -4,7 +4,7 @@
 
 use super::Dataset;
 use super::error::{DataError, Result};
-use super::file::resolve;
+use super::file::{self, resolve};
 use super::tables::file_name;
 use crate::progress::Progress;
 use image::imageops::{self, FilterType};
@@ -28,7 +28,7 @@ pub struct Listing {
 }
 
 fn is_image(path: &Path) -> bool {
-    path.is_file()
+    file::is_file(path)
         && path.extension().is_some_and(|e| {
             let e = e.to_string_lossy().to_ascii_lowercase();
             EXTENSIONS.contains(&e.as_str())
@@ -41,13 +41,11 @@ fn entries(dir: &Path, keep: impl Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
         path: dir.to_path_buf(),
         error,
     };
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        if keep(&path) {
-            out.push(path);
-        }
-    }
+    let mut out: Vec<PathBuf> = file::entries(dir)
+        .map_err(io)?
+        .into_iter()
+        .filter(|p| keep(p))
+        .collect();
     out.sort();
     Ok(out)
 }
@@ -57,7 +55,7 @@ fn entries(dir: &Path, keep: impl Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
 /// images, no labels.
 pub fn list(path: &Path) -> Result<Listing> {
     let path = resolve(path)?;
-    if !path.is_dir() {
+    if !file::is_dir(&path) {
         return Ok(Listing {
             files: vec![path],
             labels: None,
@@ -65,7 +63,7 @@ pub fn list(path: &Path) -> Result<Listing> {
     }
     let mut files = entries(&path, is_image)?;
     let mut classes = Vec::new();
-    for dir in entries(&path, Path::is_dir)? {
+    for dir in entries(&path, file::is_dir)? {
         let inside = entries(&dir, is_image)?;
         if !inside.is_empty() {
             classes.push(inside);
@@ -102,8 +100,8 @@ pub fn grey(path: &Path) -> Result<Grey> {
         path: path.to_path_buf(),
         error,
     };
-    let image = image::ImageReader::open(path)
-        .map_err(io)?
+    let bytes = file::read(path).map_err(io)?;
+    let image = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .map_err(io)?
         .decode()

@@ -9,6 +9,7 @@
 //! # Ok::<(), aelab::data::DataError>(())
 //! ```
 
+mod bundle;
 mod csv;
 mod dataset;
 mod error;
@@ -39,7 +40,8 @@ pub use images::EXTENSIONS as IMAGE_EXTENSIONS;
 
 use std::path::PathBuf;
 
-/// The bundled sets, relative to the crate (see `data/README.md`).
+/// The bundled sets, relative to the crate (see `data/README.md`); built
+/// into the binary too (`bundle.rs`).
 pub const MNIST_DIR: &str = "data/mnist";
 pub const DIGITS_CSV: &str = "data/digits/digits.csv.gz";
 pub const IMAGES_DIR: &str = "data/images";

@@ -1,14 +1,14 @@
-//! NumPy's `.npy` format, read by hand (it is small): the magic `\x93NUMPY`,
-//! a version, a header length, a Python dict literal
-//! `{'descr': '<f4', 'fortran_order': False, 'shape': (n, 784), }`, then the
-//! raw values. Read: float32, float64 and uint8 (scaled by 1/255), 2-D
-//! (samples, inputs) or 3-D (samples, rows, cols), C or Fortran order.
+//! NumPy's `.npy` format, read with npyz: float32, float64 and uint8
+//! (scaled by 1/255), 2-D (samples, inputs) or 3-D (samples, rows, cols),
+//! C or Fortran order. What npyz finds wrong, and what it reads but we
+//! cannot use, is said with the file's name and what was expected.
 
 use super::Dataset;
 use super::error::{DataError, Result};
 use super::file::{read_bytes, resolve};
 use super::tables::{file_name, square_or_row};
 use ndarray::{ArrayD, IxDyn, ShapeBuilder};
+use npyz::{DType, NpyFile, NpyHeader, Order, TypeChar};
 use std::path::Path;
 
 const MAGIC: &[u8] = b"\x93NUMPY";
@@ -22,6 +22,14 @@ pub struct Npy {
     pub uint8: bool,
 }
 
+/// The element types read, by their NumPy type character and size.
+#[derive(Clone, Copy)]
+enum Element {
+    F4,
+    F8,
+    U1,
+}
+
 /// Parse the bytes of a `.npy` file; `path` only names it in errors.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Npy> {
     let bad = |what: String| DataError::Invalid {
@@ -33,45 +41,37 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Npy> {
             "not a .npy file (it does not start with \\x93NUMPY)".into()
         ));
     }
-    let (len, start): (Option<usize>, usize) = match bytes.get(6) {
-        Some(1) => (
-            bytes
-                .get(8..10)
-                .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize),
-            10,
-        ),
-        Some(2 | 3) => (
-            bytes
-                .get(8..12)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize),
-            12,
-        ),
-        v => return Err(bad(format!(".npy format version {v:?} is not 1, 2 or 3"))),
+    let mut body = bytes;
+    let header = NpyHeader::from_reader(&mut body)
+        .map_err(|e| bad(format!("unreadable .npy header: {e}")))?;
+    let file = NpyFile::with_header(header, body);
+    let descr = match file.dtype() {
+        DType::Plain(t) => t.to_string(),
+        other => other.descr(),
     };
-    let raw_header = len
-        .and_then(|len| bytes.get(start..start.checked_add(len)?))
-        .ok_or_else(|| bad("truncated .npy header".into()))?;
-    let body = &bytes[start + raw_header.len()..];
-    let header = String::from_utf8_lossy(raw_header);
-    let descr = field(&header, "descr")
-        .and_then(|v| v.strip_prefix('\'').and_then(|v| v.split('\'').next()))
-        .ok_or_else(|| bad(format!("no 'descr' in the header {header:?}")))?;
-    let fortran = field(&header, "fortran_order").is_some_and(|v| v.starts_with("True"));
-    let shape = field(&header, "shape")
-        .and_then(tuple)
-        .ok_or_else(|| bad(format!("no readable 'shape' in the header {header:?}")))?;
-
-    let (size, little, uint8) = match descr {
-        "<f4" | "=f4" => (4, true, false),
-        ">f4" => (4, false, false),
-        "<f8" | "=f8" => (8, true, false),
-        ">f8" => (8, false, false),
-        "|u1" | "<u1" | ">u1" | "=u1" => (1, true, true),
-        other => {
-            return Err(bad(format!(
-                "dtype '{other}' is not supported: expected float32 ('<f4'), float64 ('<f8') or uint8 ('|u1')"
-            )));
-        }
+    let element = match file.dtype() {
+        DType::Plain(t) => match (t.type_char(), t.size_field()) {
+            (TypeChar::Float, 4) => Some(Element::F4),
+            (TypeChar::Float, 8) => Some(Element::F8),
+            (TypeChar::Uint, 1) => Some(Element::U1),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(element) = element else {
+        return Err(bad(format!(
+            "dtype '{descr}' is not supported: expected float32 ('<f4'), float64 ('<f8') or uint8 ('|u1')"
+        )));
+    };
+    let shape: Vec<usize> = file
+        .shape()
+        .iter()
+        .map(|&d| usize::try_from(d).unwrap_or(usize::MAX))
+        .collect();
+    let size = match element {
+        Element::F4 => 4,
+        Element::F8 => 8,
+        Element::U1 => 1,
     };
     let count = shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
     let expected = count.and_then(|c| c.checked_mul(size));
@@ -82,16 +82,19 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Npy> {
             body.len()
         )));
     }
-    let values: Vec<f32> = body
-        .chunks_exact(size)
-        .map(|b| match (size, little) {
-            (1, _) => f32::from(b[0]),
-            (4, true) => f32::from_le_bytes([b[0], b[1], b[2], b[3]]),
-            (4, false) => f32::from_be_bytes([b[0], b[1], b[2], b[3]]),
-            (_, true) => f64::from_le_bytes(b.try_into().expect("8 bytes")) as f32,
-            (_, false) => f64::from_be_bytes(b.try_into().expect("8 bytes")) as f32,
-        })
-        .collect();
+    let fortran = file.order() == Order::Fortran;
+    let unreadable = |e: std::io::Error| bad(format!("cannot read the values: {e}"));
+    let values: Vec<f32> = match element {
+        Element::F4 => file.into_vec::<f32>().map_err(unreadable)?,
+        Element::F8 => (file.into_vec::<f64>().map_err(unreadable)?)
+            .into_iter()
+            .map(|v| v as f32)
+            .collect(),
+        Element::U1 => (file.into_vec::<u8>().map_err(unreadable)?)
+            .into_iter()
+            .map(f32::from)
+            .collect(),
+    };
     let values = if fortran && shape.len() > 1 {
         let a =
             ArrayD::from_shape_vec(IxDyn(&shape).f(), values).map_err(|e| bad(e.to_string()))?;
@@ -102,26 +105,8 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Npy> {
     Ok(Npy {
         shape,
         values,
-        uint8,
+        uint8: matches!(element, Element::U1),
     })
-}
-
-/// The text after `'key':` in the header dict.
-fn field<'a>(header: &'a str, key: &str) -> Option<&'a str> {
-    let at = header.find(&format!("'{key}'"))?;
-    let rest = header[at + key.len() + 2..].trim_start();
-    Some(rest.strip_prefix(':')?.trim_start())
-}
-
-/// `(3, 4)` or `(3,)` or `()` at the start of `text`, as sizes.
-fn tuple(text: &str) -> Option<Vec<usize>> {
-    let inner = text.strip_prefix('(')?.split(')').next()?;
-    inner
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| s.trim_end_matches('L').parse().ok())
-        .collect()
 }
 
 /// A `.npy` file as samples: 2-D (n, inputs) or 3-D (n, rows, cols) images.

@@ -14,7 +14,7 @@ mod schema;
 mod source;
 
 use changes::timeline_text;
-pub use find::{bundled, find};
+pub use find::{BUNDLED, bundled, bundled_text, find, summary};
 
 use crate::data::DataSpec;
 use crate::model::Corruption;
@@ -95,9 +95,21 @@ impl Preset {
         Self::parse(&file, &text, overrides)
     }
 
+    /// A preset by command-line name: a file on disk (`find`), else the
+    /// bundled preset of that name, else the file's read error.
+    pub fn open(name: &str, overrides: &[String]) -> Result<Preset, PresetError> {
+        let path = find(name);
+        match bundled_text(name) {
+            Some(text) if !path.exists() => {
+                Self::builtin(name.trim_end_matches(".toml"), text, overrides)
+            }
+            _ => Self::load(&path, overrides),
+        }
+    }
+
     /// A built-in preset (the default demo), parsed like a file.
     pub fn builtin(name: &str, text: &str, overrides: &[String]) -> Result<Preset, PresetError> {
-        Self::parse(&format!("built-in preset {name}"), text, overrides)
+        Self::parse(&format!("bundled preset {name}"), text, overrides)
     }
 
     /// Parses preset text; `file` names it in messages.

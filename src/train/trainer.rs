@@ -319,17 +319,14 @@ impl Trainer {
         }
         // Every model takes the batch, so they stay in step even if one diverges.
         let results: Vec<Result<LossPoint, Trouble>> = if self.parallel {
-            // One thread a model: independent weights, noise and buffers,
-            // so the numbers are those of taking them one after the other.
-            std::thread::scope(|s| {
-                let steps: Vec<_> = (self.slots.iter_mut())
-                    .map(|slot| s.spawn(move || slot.step(x, step)))
-                    .collect();
-                steps
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or(Err(Trouble::NotFinite(f64::NAN))))
-                    .collect()
-            })
+            // A model a task on rayon's pool: independent weights, noise and
+            // buffers, so the numbers are those of taking them one after the
+            // other. The pool's threads last (a thread spawned every step left
+            // glibc's arenas holding freed memory: the soak's RSS kept rising).
+            use rayon::prelude::*;
+            (self.slots.par_iter_mut())
+                .map(|slot| slot.step(x, step))
+                .collect()
         } else {
             self.slots.iter_mut().map(|s| s.step(x, step)).collect()
         };

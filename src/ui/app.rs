@@ -334,7 +334,7 @@ impl App {
             }
             Action::Screenshot => {
                 self.screenshot_due = true;
-                "saving the frame as text...".into()
+                "saving the frame...".into()
             }
             Action::SaveCheckpoint => {
                 commands.push(Command::SaveCheckpoint);

@@ -6,6 +6,7 @@ pub mod action;
 pub mod app;
 pub mod fixture;
 pub mod frame;
+pub mod frame_png;
 pub mod history;
 pub mod keys;
 pub mod layout;
@@ -15,6 +16,7 @@ pub mod panes;
 pub mod plot;
 pub mod raster;
 pub mod run;
+pub mod screenshot;
 pub mod steer;
 pub mod theme;
 

@@ -141,14 +141,12 @@ pub fn run(
     Ok(None)
 }
 
-/// Writes the frame at this size as text to `aelab-frame-step<N>.txt`.
+/// Writes the frame at this size as text and as a PNG with its colours
+/// (`aelab-frame-step<N>-<time>.txt` / `.png`, `ui::screenshot`).
 fn save_frame(app: &mut App, width: u16, height: u16) {
-    let step = app.snapshot().map_or(0, |s| s.step);
-    let path = format!("aelab-frame-step{step}.txt");
-    let text = frame::render_text(&app.for_text(), width, height);
-    let note = match std::fs::write(&path, text) {
-        Ok(()) => format!("frame saved to {path}"),
-        Err(e) => format!("cannot write {path}: {e}"),
+    let note = match super::screenshot::save(app, width, height, std::path::Path::new(".")) {
+        Ok([text, png]) => format!("frame saved to {} and {}", text.display(), png.display()),
+        Err(e) => format!("cannot save the frame: {e}"),
     };
     app.note(&note);
 }
