@@ -1,11 +1,12 @@
 //! SIGHUP (a dropped SSH session), SIGTERM and SIGINT: caught as a flag that
 //! the lab and `aelab train` look at between steps, so they can restore the
 //! terminal, autosave the run and exit with 128 + the signal's number. A
-//! second signal of the same kind ends the process at once.
+//! second signal does not cut that short: a shell that hangs up re-sends
+//! SIGHUP to its jobs, and the kernel sends it again, milliseconds apart.
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 const CAUGHT: [i32; 3] = [SIGHUP, SIGTERM, SIGINT];
 
@@ -19,11 +20,7 @@ impl Signals {
     /// Catches SIGHUP, SIGTERM and SIGINT from now on.
     pub fn install() -> std::io::Result<Signals> {
         let last = Arc::new(AtomicUsize::new(0));
-        let any = Arc::new(AtomicBool::new(false));
         for signal in CAUGHT {
-            // Registered first, so it sees `any` as it was before this signal.
-            signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, any.clone())?;
-            signal_hook::flag::register(signal, any.clone())?;
             signal_hook::flag::register_usize(signal, last.clone(), signal as usize)?;
         }
         Ok(Signals { last })

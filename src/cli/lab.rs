@@ -51,6 +51,11 @@ pub fn run(
         Err(e) => (signals.caught(), Some(e)),
     };
     let saved = match &trainer {
+        // Still at the start (an autosave's question unanswered, say): the
+        // last autosave is worth more than an untrained run.
+        Some(t) if t.step_count() == 0 && t.log().is_empty() => {
+            "nothing trained yet, so no autosave (an earlier one is kept)".into()
+        }
         Some(t) => match autosave::save(t) {
             Ok(path) => format!(
                 "run saved at step {} to {} (continue: aelab --resume {})",

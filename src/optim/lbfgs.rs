@@ -90,7 +90,7 @@ impl<F: Real> Lbfgs<F> {
                 .at
                 .as_ref()
                 .is_none_or(|a| a.x.len() == len && a.g.len() == len)
-            && self.memory >= 1
+            && (1..=self.memory).contains(&self.pairs.len().max(1))
     }
 
     /// Forgets the cached f, g at θ but keeps the curvature pairs: for an

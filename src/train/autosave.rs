@@ -46,6 +46,14 @@ pub fn save(trainer: &super::Trainer) -> Result<PathBuf, String> {
         std::fs::create_dir_all(parent)
             .map_err(|e| format!("{}: cannot create the folder: {e}", parent.display()))?;
     }
+    // The autosave before this one stays as *.prev.ckpt: a signal soon after
+    // a fresh start must not leave only that start.
+    if path.exists() {
+        let _ = std::fs::rename(
+            &path,
+            path.with_extension(format!("prev.{}", super::checkpoint::EXTENSION)),
+        );
+    }
     trainer
         .save_checkpoint(&path)
         .map(|()| path)

@@ -17,7 +17,7 @@ const NORM_EVERY: u64 = 8;
 
 /// What the watch has seen of one model since it began (a run, a resume,
 /// or the last alarm).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Watch {
     /// ‖θ‖ at the first look.
     start_norm: Option<f64>,

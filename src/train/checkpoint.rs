@@ -9,6 +9,7 @@
 //! bytes: exact, and about a quarter of decimal text). It is written to a
 //! temporary file and renamed, so a crash never leaves half a checkpoint.
 
+use super::blowup::Watch;
 use super::slot::EpochSum;
 use crate::optim::{Lbfgs, OptimizerState};
 use crate::settings::{ModelConfig, Timed};
@@ -85,6 +86,8 @@ pub struct ModelState {
     pub noise: Vec<u8>,
     pub epoch_sum: EpochSum,
     pub val_recon: Option<f32>,
+    /// What the blow-up watch has seen.
+    pub watch: Watch,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 //! behind the TUI.
 
 pub mod autosave;
-mod blowup;
+pub mod blowup;
 pub mod checkpoint;
 pub mod command;
 mod probe_job;

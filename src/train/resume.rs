@@ -35,6 +35,7 @@ impl Trainer {
                 noise: s.noise.serialize_state().to_vec(),
                 epoch_sum: s.epoch_sum,
                 val_recon: s.val_recon,
+                watch: s.watch.clone(),
             })
             .collect();
         Checkpoint {
@@ -65,20 +66,23 @@ impl Trainer {
         };
         let samples = self.train.len();
         let order: Vec<usize> = c.run.order.iter().map(|&i| i as usize).collect();
-        let mut seen = vec![false; samples];
-        let permutation = order.len() == samples
-            && order
-                .iter()
-                .all(|&i| i < samples && !std::mem::replace(&mut seen[i], true));
-        if !permutation {
+        if order.len() != samples {
             return Err(mismatch(format!(
                 "it was taken on {} training samples, but this preset's data has {samples} (check data.* and --set)",
                 order.len()
             )));
         }
+        let mut seen = vec![false; samples];
+        let permutation =
+            (order.iter()).all(|&i| i < samples && !std::mem::replace(&mut seen[i], true));
+        if !permutation {
+            return Err(mismatch(
+                "its order of the training samples is damaged".into(),
+            ));
+        }
         let cursor = usize::try_from(c.run.cursor)
             .ok()
-            .filter(|&k| k <= samples)
+            .filter(|&k| k < samples)
             .ok_or_else(|| {
                 mismatch(format!(
                     "its batch position {} is past the data",
@@ -120,8 +124,11 @@ impl Trainer {
         self.shuffle = shuffle;
         self.timeline_at = (c.run.timeline_at as usize).min(self.preset.timeline.len());
         self.log = c.run.log;
-        // A new run for the UI: its curves start again from here.
+        // A new run for the UI: its curves start again from here; a probe of
+        // the weights it replaced says nothing about it.
         self.run_id += 1;
+        self.probe = super::ProbeState::Idle;
+        self.probe_result = None;
         let message = format!(
             "resumed {file}: step {step}, epoch {}, models {}",
             self.epoch,
@@ -182,5 +189,6 @@ fn model(m: ModelState, inputs: usize, index: usize) -> Result<Slot, String> {
     slot.version = m.version;
     slot.epoch_sum = m.epoch_sum;
     slot.val_recon = m.val_recon;
+    slot.watch = m.watch;
     Ok(slot)
 }

@@ -88,8 +88,9 @@ pub struct Slot {
     pub val_recon: Option<f32>,
     /// The slow views last shown, with the step and time they were computed at.
     pub last_slow: Option<(u64, Instant, SlowViews)>,
-    /// Watches for a run that explodes without reaching NaN.
-    watch: Watch,
+    /// Watches for a run that explodes without reaching NaN (saved in a
+    /// checkpoint: a resumed run is judged as the straight one would be).
+    pub watch: Watch,
 }
 
 impl Slot {
@@ -136,6 +137,8 @@ impl Slot {
         }
         if change.changes_objective() {
             self.version += 1;
+            // The old best was of another objective: judge the new one afresh.
+            self.watch = Watch::default();
         }
         self.config = config;
     }

@@ -34,12 +34,11 @@ impl Trainer {
                     Err(e) => format!("cannot write {path}: {e}"),
                 });
             }
-            Command::Resume(path) => {
-                if let Err(e) = self.resume(&path) {
-                    self.message = Some(e.to_string());
-                }
-                self.running = true;
-            }
+            Command::Resume(path) => match self.resume(&path) {
+                Ok(_) => self.running = true,
+                // Refused: the run stays as it was, paused as the offer left it.
+                Err(e) => self.message = Some(e.to_string()),
+            },
         }
     }
 
