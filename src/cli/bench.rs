@@ -113,7 +113,7 @@ pub fn measure(name: &str, epochs: Option<usize>, quiet: bool) -> Result<Measure
         final_loss = reports.first().map_or(f64::NAN, |r| r.loss);
         if !quiet {
             let losses: Vec<String> = reports.iter().map(|r| format!("{:.4}", r.loss)).collect();
-            println!(
+            super::say!(
                 "epoch {epoch:>3} loss={} samples/s={:.0}",
                 losses.join(","),
                 samples as f64 / took.max(1e-9)
@@ -159,26 +159,33 @@ pub fn run(workload: Option<&str>, epochs: Option<usize>, threads: Option<usize>
     }
     if let Some(name) = workload {
         let m = measure(name, epochs, false)?;
-        println!(
+        super::say!(
             "samples_per_s={:.0} final_loss={:.4}",
-            m.samples_per_s, m.final_loss
+            m.samples_per_s,
+            m.final_loss
         );
         return Ok(());
     }
-    println!("threads={}", linalg::threads());
-    println!(
+    super::say!("threads={}", linalg::threads());
+    super::say!(
         "{:<24} {:>7} {:>14} {:>11}",
-        "workload", "models", "samples/s", "final_loss"
+        "workload",
+        "models",
+        "samples/s",
+        "final_loss"
     );
     for &(name, _) in WORKLOADS {
         let m = measure(name, epochs, true)?;
-        println!(
+        super::say!(
             "{:<24} {:>7} {:>14.0} {:>11.4}",
-            m.name, m.models, m.samples_per_s, m.final_loss
+            m.name,
+            m.models,
+            m.samples_per_s,
+            m.final_loss
         );
     }
     if let Some(mib) = peak_rss_mib() {
-        println!("peak_rss_mib={mib:.1}");
+        super::say!("peak_rss_mib={mib:.1}");
     }
     Ok(())
 }

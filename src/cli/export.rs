@@ -60,7 +60,7 @@ pub fn run(options: Options, sets: &[String]) -> Result<()> {
         Curves::default()
     };
     for path in export::write(&mut trainer, &curves, &options.request)? {
-        println!("wrote {}", path.display());
+        super::say!("wrote {}", path.display());
     }
     Ok(())
 }

@@ -19,9 +19,13 @@ pub fn run(preset: &str, sets: &[String]) -> Result<()> {
     let idx: Vec<usize> = (0..BATCH.min(train.len())).collect();
     let x = train.rows(&idx).mapv(f64::from);
     let mut worst: f64 = 0.0;
-    println!(
+    super::say!(
         "{:<12} {:<6} {:>10} {:>14} {:>12}",
-        "model", "tensor", "checked", "‖analytic‖", "rel_error"
+        "model",
+        "tensor",
+        "checked",
+        "‖analytic‖",
+        "rel_error"
     );
     for (i, config) in preset.models.iter().enumerate() {
         let mut rng = StdRng::seed_from_u64(preset.seed.wrapping_add(i as u64));
@@ -39,7 +43,7 @@ pub fn run(preset: &str, sets: &[String]) -> Result<()> {
             if block.rel_error.is_nan() || block.rel_error > worst {
                 worst = block.rel_error;
             }
-            println!(
+            super::say!(
                 "{:<12} {:<6} {:>10} {:>14.6e} {:>12.3e}",
                 config.label,
                 block.name,
@@ -54,8 +58,10 @@ pub fn run(preset: &str, sets: &[String]) -> Result<()> {
     } else {
         "passed"
     };
-    println!("gradient check {verdict}: the largest relative error must stay below {TOLERANCE:e}");
-    println!("max_rel_error={worst:e}");
+    super::say!(
+        "gradient check {verdict}: the largest relative error must stay below {TOLERANCE:e}"
+    );
+    super::say!("max_rel_error={worst:e}");
     // NaN fails too.
     if worst.is_nan() || worst > TOLERANCE {
         bail!("gradient check failed: max_rel_error={worst:e} is above {TOLERANCE:e}");

@@ -1,5 +1,15 @@
 //! The subcommands behind `main.rs`, one file each.
 
+/// `println!` that stops printing, quietly, once standard output is closed
+/// (`aelab presets | head`): `println!` would panic there.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+pub(crate) use say;
+
 pub mod bench;
 pub mod data;
 pub mod export;

@@ -17,7 +17,7 @@ pub fn run(preset: &str, sets: &[String]) -> Result<()> {
     let mut all = train;
     all.x.append(ndarray::Axis(0), val.x.view())?;
     let x = all.pca_normalised();
-    println!(
+    super::say!(
         "{}: {} samples of {} inputs, centred and divided by √m; k = {k}",
         all.name,
         x.nrows(),
@@ -26,7 +26,7 @@ pub fn run(preset: &str, sets: &[String]) -> Result<()> {
     let p = pca(&x, k)?;
     let total: f64 = p.singular_values.iter().map(|s| s * s).sum();
     let pca_error = projection_error(&x, &p.components);
-    println!(
+    super::say!(
         "PCA (SVD): rank-{k} error Σ‖x − x̂‖² = {pca_error:.6} ({:.2}% of the variance left out)",
         100.0 * pca_error / total
     );
@@ -39,7 +39,7 @@ pub fn run(preset: &str, sets: &[String]) -> Result<()> {
     });
     progress.finish();
     let ae_error = ae.error(&centred) / (scale * scale);
-    println!(
+    super::say!(
         "linear autoencoder (L-BFGS, {} iterations, {}): error = {ae_error:.6} ({:+.3}% vs PCA)",
         ae.iterations,
         if ae.converged {
@@ -51,11 +51,11 @@ pub fn run(preset: &str, sets: &[String]) -> Result<()> {
     );
     let cosines = principal_cosines(&ae.decoder(), &p.components)?;
     let shown: Vec<String> = cosines.iter().map(|c| format!("{c:.4}")).collect();
-    println!(
+    super::say!(
         "cosines of the principal angles (decoder span vs top-{k} PCA): {}",
         shown.join(" ")
     );
     let min_cos = cosines.iter().copied().fold(f64::INFINITY, f64::min);
-    println!("pca_error={pca_error:.6} ae_error={ae_error:.6} min_cos={min_cos:.6}");
+    super::say!("pca_error={pca_error:.6} ae_error={ae_error:.6} min_cos={min_cos:.6}");
     Ok(())
 }

@@ -10,7 +10,7 @@ pub fn run() -> Result<()> {
         .max()
         .unwrap_or(0);
     for (name, text) in BUNDLED {
-        println!("{name:<width$}  {}", summary(text));
+        super::say!("{name:<width$}  {}", summary(text));
     }
     Ok(())
 }

@@ -49,14 +49,14 @@ pub fn run(preset: &str, sets: &[String], epochs: Option<usize>) -> Result<()> {
     )
     .expect("labels were checked above");
     progress.finish();
-    println!(
+    super::say!(
         "{:<16} {:>6} inputs  val_accuracy={:.4}",
         "raw pixels",
         trainer.train_set().inputs(),
         report.raw
     );
     for ((label, acc), config) in report.codes.iter().zip(trainer.configs()) {
-        println!(
+        super::say!(
             "{label:<16} {:>6} codes   val_accuracy={acc:.4}",
             config.hidden
         );
