@@ -57,7 +57,7 @@ pub fn start(
             let sets = [c.sets.as_slice(), sets].concat();
             // A relative path saved elsewhere may not be found from here: the bundled name then.
             load_preset(&c.preset, &sets).or_else(|e| {
-                load_preset(&crate::train::autosave::name(&c.preset), &sets).map_err(|_| e)
+                load_preset(&crate::preset::name_of(&c.preset), &sets).map_err(|_| e)
             })?
         }
         (None, None) => load_preset(DEFAULT_PRESET, sets)?,

@@ -34,6 +34,19 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ),
 ];
 
+/// How a preset built into the binary is named in messages and checkpoints.
+pub const BUNDLED_ORIGIN: &str = "bundled preset ";
+
+/// The short name of the preset an origin names: `demo` for
+/// "bundled preset demo", "presets/demo.toml" or "/x/demo.toml", which
+/// `Preset::open` finds again from any folder.
+pub fn name_of(origin: &str) -> String {
+    let origin = origin.strip_prefix(BUNDLED_ORIGIN).unwrap_or(origin);
+    std::path::Path::new(origin)
+        .file_stem()
+        .map_or(origin.to_string(), |s| s.to_string_lossy().into_owned())
+}
+
 /// The names of the bundled presets, sorted.
 pub fn bundled() -> Vec<String> {
     BUNDLED.iter().map(|(name, _)| name.to_string()).collect()

@@ -14,7 +14,7 @@ mod schema;
 mod source;
 
 use changes::timeline_text;
-pub use find::{BUNDLED, bundled, bundled_text, find, summary};
+pub use find::{BUNDLED, BUNDLED_ORIGIN, bundled, bundled_text, find, name_of, summary};
 
 use crate::data::DataSpec;
 use crate::model::Corruption;
@@ -109,7 +109,7 @@ impl Preset {
 
     /// A built-in preset (the default demo), parsed like a file.
     pub fn builtin(name: &str, text: &str, overrides: &[String]) -> Result<Preset, PresetError> {
-        Self::parse(&format!("bundled preset {name}"), text, overrides)
+        Self::parse(&format!("{BUNDLED_ORIGIN}{name}"), text, overrides)
     }
 
     /// Parses preset text; `file` names it in messages.

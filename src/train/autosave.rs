@@ -9,23 +9,12 @@ use std::path::PathBuf;
 /// The autosave file of `preset`, keyed by its name: `demo` whether it was
 /// read from `presets/demo.toml` in a checkout or built into the binary.
 pub fn path(preset: &Preset) -> PathBuf {
-    let key: String = (name(&preset.origin).chars())
+    let key: String = (crate::preset::name_of(&preset.origin).chars())
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .take(120)
         .collect();
     folder().join(format!("{key}.autosave.{}", super::checkpoint::EXTENSION))
 }
-
-/// `demo` for "bundled preset demo", "presets/demo.toml" or "/x/demo.toml".
-pub fn name(origin: &str) -> String {
-    let origin = origin.strip_prefix(BUNDLED).unwrap_or(origin);
-    std::path::Path::new(origin)
-        .file_stem()
-        .map_or(origin.to_string(), |s| s.to_string_lossy().into_owned())
-}
-
-/// How `Preset` names a preset built into the binary.
-const BUNDLED: &str = "bundled preset ";
 
 fn folder() -> PathBuf {
     let env = |name| {
