@@ -205,7 +205,7 @@ impl Trainer {
         };
         let configs = t.preset.models.clone();
         t.start_run(configs, seed);
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let cores = crate::model::linalg::cores();
         let models = t.slots.len();
         let work = t.preset.batch * t.train.inputs() * t.preset.models[0].hidden;
         t.parallel = models > 1 && cores > 1 && work >= PARALLEL_WORK;
