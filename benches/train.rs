@@ -37,11 +37,7 @@ fn main() {
     let wanted = |name: &str| filter.as_ref().is_none_or(|f| name.contains(f.as_str()));
     let mut rng = StdRng::seed_from_u64(42);
     let (m, inputs, hidden) = (128, 784, 256);
-    let arch = Arch {
-        inputs,
-        hidden,
-        tied: false,
-    };
+    let arch = Arch::ae(inputs, hidden, false);
     let params = Params::<f32>::init(arch, &mut rng);
     // MNIST-like: most pixels 0, the rest spread over (0, 1].
     let x = Array2::from_shape_fn((m, inputs), |_| {

@@ -65,14 +65,7 @@ fn analytic_jacobian_norm_equals_the_finite_difference_jacobian() {
             loss: Loss::Mse,
             penalties: Penalties::default(),
         };
-        let params = Params::<f64>::init(
-            Arch {
-                inputs: n,
-                hidden,
-                tied: false,
-            },
-            &mut rng,
-        );
+        let params = Params::<f64>::init(Arch::ae(n, hidden, false), &mut rng);
         let x = Array2::from_shape_fn((1, n), |_| rng.random_range(0.1..0.9));
         let analytic: f64 = objective.forward(&params, &x).jacobian_units.sum();
         let eps = 1e-6;

@@ -1,11 +1,12 @@
 //! Analytic gradients against central differences, in f64, as CS294A's
 //! `checkNumericalGradient`: relative error ‖g − ĝ‖ / ‖g + ĝ‖ per tensor.
 
-use crate::model::{Objective, Params};
+use crate::model::{Objective, Params, Workspace};
 use ndarray::Array2;
-use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::index::sample;
+use rand::{RngExt, SeedableRng};
+use rand_distr::StandardNormal;
 
 /// Central-difference step (DESIGN.md: ε = 1e-4).
 pub const EPSILON: f64 = 1e-4;
@@ -61,9 +62,16 @@ pub fn numerical_gradient(
         .collect()
 }
 
+/// The ε a check of a VAE holds fixed (m × latent standard normals).
+pub fn fixed_noise(seed: u64, m: usize, latent: usize) -> Array2<f64> {
+    let mut rng = StdRng::seed_from_u64(seed.wrapping_add(1));
+    Array2::from_shape_fn((m, latent), |_| rng.sample(StandardNormal))
+}
+
 /// Checks the whole objective's gradient on one batch with one fixed
-/// corruption draw (`x_tilde`): every coordinate of tensors with at most
-/// `max_coords` entries, a seeded sample of `max_coords` from larger ones.
+/// corruption draw (`x_tilde`), and for a VAE one fixed draw of ε (from
+/// `seed`): every coordinate of tensors with at most `max_coords` entries,
+/// a seeded sample of `max_coords` from larger ones.
 pub fn check(
     objective: &Objective,
     params: &Params<f64>,
@@ -72,15 +80,30 @@ pub fn check(
     max_coords: usize,
     seed: u64,
 ) -> Vec<BlockCheck> {
+    let arch = params.arch;
+    let eps = arch
+        .is_vae()
+        .then(|| fixed_noise(seed, x.nrows(), arch.latent));
+    // A workspace whose cache holds the fixed ε (for a VAE).
+    let workspace = || {
+        let mut ws = Workspace::new();
+        if let Some(eps) = &eps {
+            ws.cache
+                .vae_noise(x.nrows(), arch.hidden, arch.latent)
+                .assign(eps);
+        }
+        ws
+    };
     let mut analytic = vec![0.0; params.theta.len()];
-    objective.value_and_gradient(params, x, x_tilde, &mut analytic);
+    objective.value_and_gradient_into(params, x, x_tilde, &mut analytic, &mut workspace());
     let cost = |theta: &[f64]| {
         let p = Params {
-            arch: params.arch,
+            arch,
             theta: theta.to_vec(),
         };
-        let cache = objective.forward(&p, x_tilde);
-        objective.terms(&p, x, &cache).total()
+        let mut ws = workspace();
+        objective.forward_into(&p, x_tilde, &mut ws.cache);
+        objective.terms(&p, x, &ws.cache).total()
     };
     let mut rng = StdRng::seed_from_u64(seed);
     params

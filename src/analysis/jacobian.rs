@@ -82,11 +82,7 @@ mod tests {
     #[test]
     fn an_encoder_reading_one_input_is_sensitive_only_along_it() {
         let objective = Objective::linear();
-        let arch = Arch {
-            inputs: 3,
-            hidden: 2,
-            tied: false,
-        };
+        let arch = Arch::ae(3, 2, false);
         let mut params = Params::<f32> {
             arch,
             theta: vec![0.0; arch.len()],

@@ -165,11 +165,7 @@ pub fn train_linear_ae(
     mut on_iteration: impl FnMut(usize),
 ) -> LinearAe {
     let objective = Objective::linear();
-    let arch = Arch {
-        inputs: x.ncols(),
-        hidden: k,
-        tied: false,
-    };
+    let arch = Arch::ae(x.ncols(), k, false);
     let mut params = Params::<f64>::init(arch, &mut StdRng::seed_from_u64(seed));
     let mut lbfgs = Lbfgs::<f64>::new(20);
     // One set of buffers for every evaluation: a fresh one each time cost

@@ -145,6 +145,13 @@ fn print_report(progress: &Progress, trainer: &Trainer, r: &ModelReport, samples
         val(r.jacobian_fro2, 4),
         samples_per_s
     ));
+    if let (Some(kl), Some(elbo), Some(val_kl)) = (r.kl, r.val_neg_elbo, r.val_kl) {
+        progress.println(&format!(
+            "          {:<12} kl={kl:.4} val_neg_elbo={elbo:.4} (reconstruction {:.4} + KL {val_kl:.4} per sample)",
+            r.label,
+            elbo - val_kl
+        ));
+    }
     if let Some(locality) = r.locality {
         progress.println(&format!(
             "          {:<12} filter locality {locality:.3} (energy share in the strongest window)",

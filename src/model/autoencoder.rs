@@ -16,30 +16,78 @@ pub struct Arch {
     pub inputs: usize,
     pub hidden: usize,
     pub tied: bool,
+    /// A variational autoencoder's latent dimensions (0: an autoencoder).
+    /// Its encoder's hidden layer and decoder's hidden layer both have
+    /// `hidden` units (see `vae.rs`).
+    pub latent: usize,
 }
 
 impl Arch {
+    /// An autoencoder (not variational).
+    pub fn ae(inputs: usize, hidden: usize, tied: bool) -> Arch {
+        Arch {
+            inputs,
+            hidden,
+            tied,
+            latent: 0,
+        }
+    }
+
+    pub fn is_vae(&self) -> bool {
+        self.latent > 0
+    }
+
     /// Number of scalars in θ.
     pub fn len(&self) -> usize {
-        let (n, h) = (self.inputs, self.hidden);
-        h * n + h + if self.tied { 0 } else { n * h } + n
+        self.blocks().last().map_or(0, |(_, r)| r.end)
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
+    /// The named blocks of θ with their (rows, cols) shapes (1 col for a
+    /// bias), in order. W1 and b1 come first in every kind, so a filter is
+    /// always row j of θ's first block; the decoder's output layer is W2, b2.
+    pub fn shapes(&self) -> Vec<(&'static str, (usize, usize))> {
+        let (n, h, l) = (self.inputs, self.hidden, self.latent);
+        let mut out = vec![("W1", (h, n)), ("b1", (h, 1))];
+        if self.is_vae() {
+            out.extend([
+                ("Wmu", (l, h)),
+                ("bmu", (l, 1)),
+                ("Wlv", (l, h)),
+                ("blv", (l, 1)),
+                ("W3", (h, l)),
+                ("b3", (h, 1)),
+            ]);
+        }
+        if !self.tied {
+            out.push(("W2", (n, h)));
+        }
+        out.push(("b2", (n, 1)));
+        out
+    }
+
     /// The named blocks of θ with their ranges, in order (for reports).
     pub fn blocks(&self) -> Vec<(&'static str, std::ops::Range<usize>)> {
-        let (n, h) = (self.inputs, self.hidden);
-        let mut out = vec![("W1", 0..h * n), ("b1", h * n..h * n + h)];
-        let mut at = h * n + h;
-        if !self.tied {
-            out.push(("W2", at..at + n * h));
-            at += n * h;
-        }
-        out.push(("b2", at..at + n));
-        out
+        let mut at = 0;
+        self.shapes()
+            .into_iter()
+            .map(|(name, (r, c))| {
+                at += r * c;
+                (name, at - r * c..at)
+            })
+            .collect()
+    }
+
+    /// The range of the block called `name`.
+    pub fn block(&self, name: &str) -> std::ops::Range<usize> {
+        let blocks = self.blocks();
+        let found = blocks.into_iter().find(|(n, _)| *n == name);
+        found
+            .map(|(_, r)| r)
+            .expect("a block of this kind of model")
     }
 }
 
@@ -63,16 +111,11 @@ pub struct ViewsMut<'a, F> {
 pub fn views<F>(arch: Arch, theta: &[F]) -> Views<'_, F> {
     let (n, h) = (arch.inputs, arch.hidden);
     let (w1, rest) = theta.split_at(h * n);
-    let (b1, rest) = rest.split_at(h);
-    let (w2, b2) = if arch.tied {
-        (None, rest)
-    } else {
-        let (w2, b2) = rest.split_at(n * h);
-        (
-            Some(ArrayView2::from_shape((n, h), w2).expect("θ layout")),
-            b2,
-        )
-    };
+    let b1 = &rest[..h];
+    // A VAE's middle blocks lie between b1 and the decoder's output layer.
+    let b2 = &theta[arch.block("b2")];
+    let w2 = (!arch.tied)
+        .then(|| ArrayView2::from_shape((n, h), &theta[arch.block("W2")]).expect("θ layout"));
     Views {
         w1: ArrayView2::from_shape((h, n), w1).expect("θ layout"),
         b1: ArrayView1::from(b1),
@@ -85,6 +128,9 @@ pub fn views_mut<F>(arch: Arch, theta: &mut [F]) -> ViewsMut<'_, F> {
     let (n, h) = (arch.inputs, arch.hidden);
     let (w1, rest) = theta.split_at_mut(h * n);
     let (b1, rest) = rest.split_at_mut(h);
+    // Skip a VAE's middle blocks.
+    let middle = arch.block("b2").start - h * n - h - if arch.tied { 0 } else { n * h };
+    let rest = &mut rest[middle..];
     let (w2, b2) = if arch.tied {
         (None, rest)
     } else {
@@ -136,11 +182,12 @@ impl<F> Params<F> {
 impl<F: Real> Params<F> {
     /// Glorot-style init as CS294A's `initializeParameters`: weights uniform
     /// in ±√(6 / (inputs + hidden + 1)), biases zero.
+    /// (A VAE's latent layers are drawn likewise from their own shapes.)
     pub fn init<R: Rng + ?Sized>(arch: Arch, rng: &mut R) -> Self {
-        let r = (6.0 / (arch.inputs + arch.hidden + 1) as f64).sqrt();
         let mut theta = vec![F::zero(); arch.len()];
-        for (name, range) in arch.blocks() {
+        for ((name, range), (_, (rows, cols))) in arch.blocks().into_iter().zip(arch.shapes()) {
             if name.starts_with('W') {
+                let r = (6.0 / (rows + cols + 1) as f64).sqrt();
                 for v in &mut theta[range] {
                     *v = F::of(rng.random_range(-r..r));
                 }
@@ -205,6 +252,8 @@ pub struct Terms {
     pub sparsity: f64,
     pub l1: f64,
     pub contractive: f64,
+    /// A VAE's β (1/m) Σ_i KL(q(z|x_i) ‖ N(0, I)).
+    pub kl: f64,
 }
 
 impl std::ops::AddAssign for Terms {
@@ -214,21 +263,23 @@ impl std::ops::AddAssign for Terms {
         self.sparsity += t.sparsity;
         self.l1 += t.l1;
         self.contractive += t.contractive;
+        self.kl += t.kl;
     }
 }
 
 impl Terms {
     pub fn total(&self) -> f64 {
-        self.recon + self.weight_decay + self.sparsity + self.l1 + self.contractive
+        self.recon + self.weight_decay + self.sparsity + self.l1 + self.contractive + self.kl
     }
 
     /// The penalty terms by name (for reports and the loss pane).
-    pub fn penalties(&self) -> [(&'static str, f64); 4] {
+    pub fn penalties(&self) -> [(&'static str, f64); 5] {
         [
             ("weight_decay", self.weight_decay),
             ("sparsity", self.sparsity),
             ("l1", self.l1),
             ("contractive", self.contractive),
+            ("kl", self.kl),
         ]
     }
 }
@@ -254,11 +305,7 @@ mod tests {
     /// ρ̂, not as tanh(0) mapped to 0.5.
     #[test]
     fn masked_tanh_units_count_as_off_in_rho_hat() {
-        let arch = Arch {
-            inputs: 2,
-            hidden: 2,
-            tied: false,
-        };
+        let arch = Arch::ae(2, 2, false);
         let mut params = Params::<f64> {
             arch,
             theta: vec![0.0; arch.len()],

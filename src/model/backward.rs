@@ -64,6 +64,9 @@ impl Objective {
         ws: &mut Workspace<F>,
     ) -> Terms {
         let (m, arch) = (x.nrows(), params.arch);
+        if arch.is_vae() {
+            return self.vae_value_and_gradient(params, x, x_tilde, grad, ws);
+        }
         let split = linalg::batch_split()
             && linalg::threads() > 1
             && m >= 2
@@ -301,6 +304,9 @@ impl Objective {
         x: &Array2<F>,
         cache: &super::Cache<F>,
     ) -> Terms {
+        if params.arch.is_vae() {
+            return self.vae_terms(params.borrowed(), x, cache);
+        }
         let m = x.nrows().max(1) as f64;
         let n = x.ncols();
         let x = x.as_standard_layout();
@@ -360,6 +366,7 @@ impl Objective {
             } else {
                 0.0
             },
+            kl: 0.0,
         }
     }
 }

@@ -31,6 +31,8 @@ pub struct Cache<F> {
     pub gprime_sq_mean: Array1<F>,
     /// Each unit's share of the mean ‖J‖²_F: (1/m) Σ_i g'(z_ij)² ‖W1[j]‖².
     pub jacobian_units: Array1<F>,
+    /// A VAE's latent and decoder layers (`None` for an autoencoder).
+    pub vae: Option<super::vae::VaeCache<F>>,
 }
 
 impl<F: Real> Default for Cache<F> {
@@ -46,6 +48,7 @@ impl<F: Real> Default for Cache<F> {
             rho_hat: Array1::zeros(0),
             gprime_sq_mean: Array1::zeros(0),
             jacobian_units: Array1::zeros(0),
+            vae: None,
         }
     }
 }
@@ -119,6 +122,9 @@ impl Objective {
         x_tilde: &Array2<F>,
         cache: &mut Cache<F>,
     ) {
+        if params.arch.is_vae() {
+            return self.vae_forward_into(params.borrowed(), x_tilde, cache);
+        }
         self.encode_into(params.borrowed(), x_tilde, cache);
         let b2 = params.views().b2;
         let b2 = b2.as_slice().expect("θ is contiguous");

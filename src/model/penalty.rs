@@ -28,6 +28,8 @@ pub struct Penalties {
     pub k_sparse: usize,
     /// λ_c in λ_c (1/m) Σ_i ‖J_h(x̃_i)‖²_F.
     pub contractive: f64,
+    /// A VAE's β, the weight of its KL term (0 for an autoencoder).
+    pub kl: f64,
 }
 
 /// ρ̂ kept inside (0, 1): a unit that never fires (k-sparse) or saturates in

@@ -27,6 +27,7 @@ fn cases(hidden: usize) -> Vec<Penalties> {
             l1: 0.1,
             k_sparse: hidden / 2,
             contractive: 0.3,
+            kl: 0.0,
         },
     ]
 }
@@ -38,11 +39,7 @@ fn split_batch_gives_the_whole_batch_terms_gradient_and_cache() {
     let x = Array2::from_shape_fn((m, inputs), |_| rng.random_range(0.0..1.0));
     let x_tilde = x.mapv(|v: f64| (v * 0.8 + 0.05).min(1.0));
     for tied in [false, true] {
-        let arch = Arch {
-            inputs,
-            hidden,
-            tied,
-        };
+        let arch = Arch::ae(inputs, hidden, tied);
         let params = Params::<f64>::init(arch, &mut rng);
         for encoder in [Activation::Sigmoid, Activation::Tanh] {
             for (loss, decoder) in [

@@ -14,6 +14,9 @@ pub enum Variant {
     Tied,
     WeightDecay,
     KSparse,
+    /// The variational autoencoder (`vae.rs`): another shape of model, so
+    /// not among the variants `v` cycles through.
+    Vae,
 }
 
 /// What a variant sets before the preset's own keys are applied.
@@ -44,6 +47,7 @@ impl Variant {
             Self::Tied => "tied",
             Self::WeightDecay => "weight-decay",
             Self::KSparse => "k-sparse",
+            Self::Vae => "vae",
         }
     }
 
@@ -77,11 +81,14 @@ impl Variant {
             Self::WeightDecay => d.penalties.weight_decay = 3e-3,
             // Makhzani & Frey keep k = 25 codes.
             Self::KSparse => d.penalties.k_sparse = 25,
+            // Kingma & Welling: the ELBO itself, β = 1.
+            Self::Vae => d.penalties.kl = 1.0,
         }
         d
     }
 
-    /// The next (or previous) variant, cycling, for the `v`/`V` keys.
+    /// The next (or previous) variant, cycling, for the `v`/`V` keys (a
+    /// VAE's next is the first autoencoder variant, which `rules` refuses).
     pub fn cycle(self, forward: bool) -> Variant {
         let i = Self::ALL.iter().position(|&v| v == self).unwrap_or(0);
         let n = Self::ALL.len();

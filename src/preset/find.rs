@@ -27,6 +27,8 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "toy-manifold",
         include_str!("../../presets/toy-manifold.toml"),
     ),
+    ("vae", include_str!("../../presets/vae.toml")),
+    ("vae-2d", include_str!("../../presets/vae-2d.toml")),
     ("vanilla", include_str!("../../presets/vanilla.toml")),
     (
         "weight-decay",

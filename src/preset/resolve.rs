@@ -14,6 +14,8 @@ use toml::Table;
 /// Defaults where neither the variant nor the preset says otherwise.
 pub const DEFAULT_HIDDEN: usize = 64;
 pub const DEFAULT_LR: f64 = 1e-3;
+/// A VAE's latent dimensions when the preset does not say (Kingma & Welling's MNIST figure uses 20).
+pub const DEFAULT_LATENT: usize = 20;
 
 /// The settings of model `index` (0 = the base; `i + 1` = `[[compare]]` entry `i`).
 pub fn model(source: &Source, table: Table, index: usize) -> Result<ModelConfig, PresetError> {
@@ -35,6 +37,7 @@ pub fn model(source: &Source, table: Table, index: usize) -> Result<ModelConfig,
         l1: reg.l1.unwrap_or(d.penalties.l1),
         k_sparse: reg.k_sparse.unwrap_or(d.penalties.k_sparse),
         contractive: reg.contractive.unwrap_or(d.penalties.contractive),
+        kl: reg.kl.unwrap_or(d.penalties.kl),
     };
     // β = 0 turns the KL term off.
     if penalties.sparsity.is_some_and(|s| s.beta == 0.0) {
@@ -58,6 +61,12 @@ pub fn model(source: &Source, table: Table, index: usize) -> Result<ModelConfig,
         corrupt,
         optimizer: train.optimizer.unwrap_or(OptimizerKind::Adam),
         lr: train.lr.unwrap_or(DEFAULT_LR),
+        latent: arch.latent.unwrap_or(if variant == Variant::Vae {
+            DEFAULT_LATENT
+        } else {
+            0
+        }),
+        kl_warmup: reg.kl_warmup.unwrap_or(0),
     };
     config.validate().map_err(|e| PresetError::Invalid {
         origin: source.origin(e.key, compare),

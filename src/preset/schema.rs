@@ -53,6 +53,8 @@ pub struct RawArch {
     pub decoder: Option<Activation>,
     pub tied: Option<bool>,
     pub loss: Option<Loss>,
+    /// A VAE's latent dimensions.
+    pub latent: Option<usize>,
 }
 
 #[derive(Deserialize, Default)]
@@ -63,6 +65,10 @@ pub struct RawRegularize {
     pub l1: Option<f64>,
     pub k_sparse: Option<usize>,
     pub contractive: Option<f64>,
+    /// A VAE's β on KL(q(z|x) ‖ N(0, I)).
+    pub kl: Option<f64>,
+    /// Steps over which a VAE's β rises from 0.
+    pub kl_warmup: Option<u64>,
 }
 
 #[derive(Deserialize, Default, Clone, Copy)]

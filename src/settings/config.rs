@@ -19,6 +19,10 @@ pub struct ModelConfig {
     pub corrupt: Corruption,
     pub optimizer: OptimizerKind,
     pub lr: f64,
+    /// A VAE's latent dimensions (0 for an autoencoder).
+    pub latent: usize,
+    /// A VAE's KL warm-up: β rises linearly from 0 over this many steps (0: none).
+    pub kl_warmup: u64,
 }
 
 /// A setting out of its allowed range, or two that contradict each other:
@@ -44,11 +48,26 @@ impl ModelConfig {
         }
     }
 
+    /// The objective at training step `step`: a VAE's β during its KL
+    /// warm-up is β · step / kl_warmup.
+    pub fn objective_at(&self, step: u64) -> Objective {
+        let mut o = self.objective();
+        if self.kl_warmup > 0 && step < self.kl_warmup {
+            o.penalties.kl *= step as f64 / self.kl_warmup as f64;
+        }
+        o
+    }
+
+    pub fn is_vae(&self) -> bool {
+        self.variant == Variant::Vae
+    }
+
     pub fn arch(&self, inputs: usize) -> Arch {
         Arch {
             inputs,
             hidden: self.hidden,
             tied: self.tied,
+            latent: if self.is_vae() { self.latent } else { 0 },
         }
     }
 
@@ -57,6 +76,7 @@ impl ModelConfig {
         if self.hidden == 0 {
             return Err(invalid("model.hidden", "must be at least 1".into()));
         }
+        self.validate_vae()?;
         if self.loss == Loss::Bce && self.decoder != Activation::Sigmoid {
             return Err(invalid(
                 "model.loss",
@@ -114,6 +134,61 @@ impl ModelConfig {
                 "train.lr",
                 format!("must be a number > 0, got {}", self.lr),
             ));
+        }
+        Ok(())
+    }
+}
+
+impl ModelConfig {
+    /// What only a VAE has, and what a VAE cannot have.
+    fn validate_vae(&self) -> Result<(), Invalid> {
+        let p = &self.penalties;
+        if !self.is_vae() {
+            if self.latent > 0 {
+                return Err(invalid(
+                    "model.latent",
+                    "only a variational autoencoder has a latent layer: set variant = \"vae\""
+                        .into(),
+                ));
+            }
+            if p.kl != 0.0 || self.kl_warmup > 0 {
+                return Err(invalid(
+                    "regularize.kl",
+                    "the KL term to N(0, I) is a VAE's: set variant = \"vae\" (sparsity's KL is regularize.sparsity)".into(),
+                ));
+            }
+            return Ok(());
+        }
+        if self.latent == 0 {
+            return Err(invalid(
+                "model.latent",
+                "a VAE needs at least 1 latent dimension".into(),
+            ));
+        }
+        if !(p.kl >= 0.0 && p.kl.is_finite()) {
+            return Err(invalid(
+                "regularize.kl",
+                format!("β must be a number ≥ 0, got {}", p.kl),
+            ));
+        }
+        if self.tied {
+            return Err(invalid(
+                "model.tied",
+                "a VAE's decoder has its own weights: tied = false".into(),
+            ));
+        }
+        for (key, on) in [
+            ("regularize.sparsity", p.sparsity.is_some()),
+            ("regularize.l1", p.l1 != 0.0),
+            ("regularize.k_sparse", p.k_sparse != 0),
+            ("regularize.contractive", p.contractive != 0.0),
+        ] {
+            if on {
+                return Err(invalid(
+                    key,
+                    "not for a VAE: its regulariser is the KL term (regularize.kl)".into(),
+                ));
+            }
         }
         Ok(())
     }

@@ -79,6 +79,11 @@ pub fn apply(config: &ModelConfig, change: Change, ctx: &Context) -> Result<Mode
         Change::KSparse(k) => c.penalties.k_sparse = k,
         Change::Contractive(v) => c.penalties.contractive = v,
     }
+    if c.is_vae() != config.is_vae() {
+        return Err(Refusal::Fixed {
+            key: "variant (vae)",
+        });
+    }
     c.validate()?;
     if c.hidden != config.hidden {
         return Err(Refusal::Fixed {
@@ -230,6 +235,8 @@ mod tests {
             corrupt: d.corrupt,
             optimizer: OptimizerKind::Adam,
             lr: 1e-2,
+            latent: if variant == Variant::Vae { 2 } else { 0 },
+            kl_warmup: 0,
         }
     }
 

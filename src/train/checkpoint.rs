@@ -20,8 +20,8 @@ use std::path::Path;
 pub const EXTENSION: &str = "ckpt";
 const MAGIC: &[u8; 8] = b"AELABCKP";
 /// Bumped whenever [`Checkpoint`] changes shape. Format 1 was a JSON file of
-/// weights only.
-pub const FORMAT: u32 = 2;
+/// weights only; format 2 had no VAE settings (latent, β, warm-up, KL sums).
+pub const FORMAT: u32 = 3;
 
 /// A checkpoint that cannot be written, or read back into this run.
 #[derive(Debug, thiserror::Error)]
@@ -199,7 +199,7 @@ mod tests {
         assert!(err(b"PK\x03\x04").contains("does not start with AELABCKP"));
         let mut newer = bytes.clone();
         newer[8] = 9;
-        assert!(err(&newer).contains("format 9, but this aelab reads format 2"));
+        assert!(err(&newer).contains("format 9, but this aelab reads format 3"));
         let mut longer = bytes;
         longer.push(0);
         assert!(err(&longer).contains("1 bytes after its end"));

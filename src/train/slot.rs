@@ -27,7 +27,8 @@ use crate::model::{Cache, Loss, Params, ParamsRef, Terms, Workspace};
 use crate::optim::{self, Lbfgs, Optimizer, OptimizerKind};
 use crate::settings::{Change, ModelConfig};
 use ndarray::Array2;
-use rand::SeedableRng;
+use rand::{RngExt, SeedableRng};
+use rand_distr::StandardNormal;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -152,7 +153,15 @@ impl Slot {
     /// finite, θ goes back to where it was, the optimiser starts afresh, and
     /// the objective's value is the error.
     pub fn step(&mut self, x: &Array2<f32>, step: u64) -> Result<LossPoint, Trouble> {
-        let objective = self.config.objective();
+        let objective = self.config.objective_at(step);
+        if self.params.arch.is_vae() {
+            // The reparameterisation's ε, from the model's own noise stream
+            // (drawn once per step, as the corruption is).
+            let a = self.params.arch;
+            let eps = self.ws.cache.vae_noise(x.nrows(), a.hidden, a.latent);
+            eps.iter_mut()
+                .for_each(|e| *e = self.noise.sample::<f32, _>(StandardNormal));
+        }
         // Fresh noise each time a sample is seen; drawn once per step so that
         // L-BFGS's line search sees one fixed objective.
         let identity = self.config.corrupt.is_identity();
@@ -216,6 +225,7 @@ impl Slot {
             sparsity: terms.sparsity as f32,
             l1: terms.l1 as f32,
             contractive: terms.contractive as f32,
+            kl: terms.kl as f32,
             jacobian: cache.jacobian_units.sum(),
         };
         self.epoch_sum.batches += 1;

@@ -78,6 +78,8 @@ pub struct LossPoint {
     pub sparsity: f32,
     pub l1: f32,
     pub contractive: f32,
+    /// A VAE's β · KL(q(z|x) ‖ N(0, I)), per sample.
+    pub kl: f32,
     /// Mean ‖J_h(x̃)‖²_F over the step's batch (whether or not it is penalised).
     pub jacobian: f32,
 }

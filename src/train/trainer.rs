@@ -6,6 +6,7 @@
 use super::TrainRng;
 use super::slot::{EpochSum, Slot, Stepper, Trouble, per_pixel_mse};
 use super::{LossPoint, ProbeState};
+use crate::analysis::elbo::{Elbo, neg_elbo};
 use crate::analysis::jacobian::{AlongAcross, along_across};
 use crate::analysis::locality::{live_inputs, mean_locality};
 use crate::analysis::pca::PcaReference;
@@ -59,6 +60,14 @@ pub struct ModelReport {
     pub jacobian_along: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jacobian_across: Option<f64>,
+    /// A VAE's mean β·KL over the epoch's batches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kl: Option<f64>,
+    /// A VAE's −ELBO per validation sample (β = 1, one z each) and its KL part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub val_neg_elbo: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub val_kl: Option<f64>,
 }
 
 /// A model stopped: its objective became NaN or infinite (θ goes back to
@@ -439,6 +448,9 @@ impl Trainer {
             locality: eval.locality,
             jacobian_along: eval.along_across.map(|a| a.along),
             jacobian_across: eval.along_across.map(|a| a.across),
+            kl: slot.config.is_vae().then_some(s.terms.kl / n),
+            val_neg_elbo: eval.elbo.map(|e| e.neg_elbo()),
+            val_kl: eval.elbo.map(|e| e.kl),
         }
     }
 
@@ -462,6 +474,7 @@ impl Trainer {
                 jacobian_fro2: f64::NAN,
                 locality: self.locality(i).map(f64::from),
                 along_across: None,
+                elbo: None,
             };
         }
         let corrupted = objective.forward(&slot.params, &self.eval_input);
@@ -476,6 +489,7 @@ impl Trainer {
                 .tangents
                 .as_ref()
                 .map(|t| along_across(&objective, &slot.params, x, t)),
+            elbo: (slot.params.arch.is_vae()).then(|| neg_elbo(&objective, &slot.params, x, 0)),
         }
     }
 }
@@ -489,4 +503,5 @@ pub struct Evaluation {
     pub locality: Option<f64>,
     /// The encoder's sensitivity along / across the data's tangents, when the data has them (toy).
     pub along_across: Option<AlongAcross>,
+    pub elbo: Option<Elbo>,
 }

@@ -85,6 +85,8 @@ pub fn config(index: usize) -> ModelConfig {
         },
         optimizer: OptimizerKind::Adam,
         lr: 1e-3,
+        latent: 0,
+        kl_warmup: 0,
     }
 }
 
@@ -110,6 +112,7 @@ fn loss(index: usize, step: u64) -> LossPoint {
         sparsity,
         l1: 0.0,
         contractive: 0.0,
+        kl: 0.0,
         jacobian: 2.0 + (step as f32 / 30.0).sin(),
     }
 }

@@ -45,7 +45,7 @@ fn eval_line(app: &App, index: usize, inner: Rect, buf: &mut Buffer) {
 }
 
 fn penalty(p: &LossPoint) -> f32 {
-    p.weight_decay + p.sparsity + p.l1 + p.contractive
+    p.weight_decay + p.sparsity + p.l1 + p.contractive + p.kl
 }
 
 pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
