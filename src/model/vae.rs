@@ -294,3 +294,33 @@ impl Objective {
         terms
     }
 }
+
+impl Objective {
+    /// The decoder alone: x̂ for each row of `z` (m × latent), as the lab
+    /// draws samples from the prior and walks through the latent space.
+    pub fn vae_decode<F: Real>(&self, params: &super::Params<F>, z: &Array2<F>) -> Array2<F> {
+        let (a, v, mid) = (params.arch, params.views(), middle(params.borrowed()));
+        let m = z.nrows();
+        let (mut z3, mut h3, mut g3) = (
+            Array2::zeros((m, a.hidden)),
+            Array2::zeros((m, a.hidden)),
+            Array2::zeros((m, a.hidden)),
+        );
+        gemm(z3.view_mut(), z.view(), Op::N, mid.w3, Op::T, false);
+        let b3 = mid.b3.as_slice().expect("θ is contiguous");
+        kernels::encode(
+            self.encoder,
+            flat(&mut z3),
+            b3,
+            flat(&mut h3),
+            flat(&mut g3),
+        );
+        let mut x_hat = Array2::zeros((m, a.inputs));
+        let mut z2 = Array2::zeros((m, a.inputs));
+        let w2 = v.w2.expect("a VAE is untied");
+        gemm(z2.view_mut(), h3.view(), Op::N, w2, Op::T, false);
+        let b2 = v.b2.as_slice().expect("θ is contiguous");
+        kernels::decode(self.decoder, flat(&mut z2), b2, flat(&mut x_hat));
+        x_hat
+    }
+}

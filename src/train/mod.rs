@@ -12,6 +12,7 @@ mod slot;
 pub mod snapshot;
 mod steering;
 pub mod trainer;
+pub mod vae_views;
 mod views;
 pub mod worker;
 
@@ -20,6 +21,7 @@ pub use command::Command;
 pub use slot::per_pixel_mse;
 pub use snapshot::{Codes, LossPoint, ModelView, ProbeState, Recon, Snapshot};
 pub use trainer::{Diverged, ModelReport, Trainer};
+pub use vae_views::VaeView;
 pub use views::normalised_filters;
 pub use worker::Worker;
 

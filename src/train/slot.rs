@@ -20,6 +20,8 @@ pub struct SlowViews {
     pub pca: Option<PcaComparison>,
     /// The encoder's sensitivity along / across the data's curve (toy data).
     pub along_across: Option<AlongAcross>,
+    /// A VAE's latent views.
+    pub vae: Option<Arc<super::VaeView>>,
 }
 use super::TrainRng;
 use crate::model::kernels::all_finite;

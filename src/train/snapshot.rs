@@ -129,4 +129,6 @@ pub struct ModelView {
     pub along_across: Option<AlongAcross>,
     /// Codes of the first validation samples (refreshed about once a second).
     pub codes: Arc<Codes>,
+    /// A VAE's latent views (refreshed with the codes).
+    pub vae: Option<Arc<super::VaeView>>,
 }

@@ -3,6 +3,7 @@
 //! built on the trainer's thread so the UI only draws.
 
 use super::slot::{Slot, SlowViews, per_pixel_mse};
+use super::vae_views::vae_view;
 use super::{Codes, ModelView, Recon, Snapshot, Trainer};
 use crate::analysis::jacobian::along_across;
 use crate::analysis::locality::mean_locality;
@@ -97,6 +98,7 @@ impl Trainer {
                     pca: slow.pca,
                     along_across: slow.along_across,
                     codes: slow.codes,
+                    vae: slow.vae,
                 }
             })
             .collect();
@@ -153,7 +155,15 @@ fn slow_views(
     }
     let val = sets.val;
     let idx: Vec<usize> = (0..CODE_SAMPLES.min(val.len())).collect();
-    let h = objective.forward(&slot.params, &val.rows(&idx)).h;
+    let cache = objective.forward(&slot.params, &val.rows(&idx));
+    let labels = val.label_rows(&idx);
+    let vae = (slot.params.arch.is_vae() && !idx.is_empty())
+        .then(|| Arc::new(vae_view(objective, &slot.params, &cache, labels.as_deref())));
+    // A VAE's code is the mean μ of q(z|x).
+    let h = match cache.vae {
+        Some(v) => v.mu,
+        None => cache.h,
+    };
     let eval_recon = (!val.is_empty()).then(|| {
         let x_hat = objective.forward(&slot.params, eval_input).x_hat;
         per_pixel_mse(&val.x, &x_hat) as f32
@@ -162,8 +172,9 @@ fn slow_views(
         codes: Arc::new(Codes {
             pca: principal_plane(&h),
             h,
-            labels: val.label_rows(&idx),
+            labels,
         }),
+        vae,
         eval_recon,
         locality: mean_locality(slot.params.views().w1, shape, live),
         pca: sets

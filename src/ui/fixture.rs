@@ -194,6 +194,7 @@ pub fn model(index: usize, steps: Range<u64>) -> ModelView {
         pca: None,
         along_across: None,
         codes: Arc::new(codes(index)),
+        vae: None,
     }
 }
 

@@ -4,7 +4,9 @@
 use super::app::App;
 use super::app::HelpPage;
 use super::layout::{self, Panes};
-use super::panes::{codes, filters, help, jacobian, legend, loss, message, recon, rho_hat, status};
+use super::panes::{
+    codes, filters, help, jacobian, kl_dims, latent, legend, loss, message, recon, rho_hat, status,
+};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -34,7 +36,10 @@ pub fn draw_panes(app: &App, panes: &Panes, area: Rect, buf: &mut Buffer) {
         if visible(c.loss) {
             loss::render(app, c.model, c.loss, buf);
         }
-        if visible(c.rho_hat) {
+        let vae = app.config(c.model).is_some_and(|m| m.is_vae());
+        if visible(c.rho_hat) && vae {
+            kl_dims::render(app, c.model, c.rho_hat, buf);
+        } else if visible(c.rho_hat) {
             rho_hat::render(app, c.model, c.rho_hat, buf);
         }
         if visible(c.jacobian) {
@@ -42,6 +47,8 @@ pub fn draw_panes(app: &App, panes: &Panes, area: Rect, buf: &mut Buffer) {
         }
         if visible(c.filters) && app.codes_shown() {
             codes::render(app, c.model, c.filters, buf);
+        } else if visible(c.filters) && vae {
+            latent::render(app, c.model, c.filters, buf, c.tile_max);
         } else if visible(c.filters) {
             filters::render(app, c.model, c.filters, buf, c.tile_max);
         }

@@ -62,13 +62,16 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
     };
     // Since the objective last changed: an older best is of another J.
     let best = series.best.unwrap_or(last.total);
+    // A VAE's terms: −ELBO = reconstruction + KL (its only penalty besides decay).
+    let vae = app.config(index).is_some_and(|c| c.is_vae());
+    let (recon, pen) = if vae { ("recon", "KL") } else { ("L", "pen") };
     // Pieces in order of importance; each is shown only if it fits whole.
     let pieces = [
         // "obj", not the lecture's J: ‖J‖ next door is the Jacobian.
         format!("obj {}", num(last.total.into())),
         format!(" best {}", num(best.into())),
-        format!("  L {}", num(last.recon.into())),
-        format!("  pen {}", num(penalty(last).into())),
+        format!("  {recon} {}", num(last.recon.into())),
+        format!("  {pen} {}", num(penalty(last).into())),
     ];
     let mut x = inner.x;
     for (i, piece) in pieces.iter().enumerate() {

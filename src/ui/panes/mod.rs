@@ -5,6 +5,8 @@ pub mod codes;
 pub mod filters;
 pub mod help;
 pub mod jacobian;
+pub mod kl_dims;
+pub mod latent;
 pub mod legend;
 pub mod loss;
 pub mod message;
