@@ -8,3 +8,4 @@ pub mod jacobian;
 pub mod locality;
 pub mod pca;
 pub mod probe;
+pub mod sensitivity;

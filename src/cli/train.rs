@@ -152,6 +152,12 @@ fn print_report(progress: &Progress, trainer: &Trainer, r: &ModelReport, samples
             elbo - val_kl
         ));
     }
+    if !r.recon_gain_0_01.is_nan() {
+        progress.println(&format!(
+            "          {:<12} reconstruction gain |dx_hat|/|delta| at sigma 0.1: {:.4}, at 0.01: {:.4}",
+            r.label, r.recon_gain_0_1, r.recon_gain_0_01
+        ));
+    }
     if let Some(locality) = r.locality {
         progress.println(&format!(
             "          {:<12} filter locality {locality:.3} (energy share in the strongest window)",

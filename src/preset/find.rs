@@ -11,6 +11,7 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "contractive",
         include_str!("../../presets/contractive.toml"),
     ),
+    ("dae-vs-cae", include_str!("../../presets/dae-vs-cae.toml")),
     ("demo", include_str!("../../presets/demo.toml")),
     ("denoising", include_str!("../../presets/denoising.toml")),
     ("features", include_str!("../../presets/features.toml")),

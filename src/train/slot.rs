@@ -22,6 +22,8 @@ pub struct SlowViews {
     pub along_across: Option<AlongAcross>,
     /// A VAE's latent views.
     pub vae: Option<Arc<super::VaeView>>,
+    /// The reconstruction's gain at `sensitivity::SIGMAS` on validation samples.
+    pub recon_gain: Option<[f32; 2]>,
 }
 use super::TrainRng;
 use crate::model::kernels::all_finite;

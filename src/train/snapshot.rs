@@ -129,6 +129,8 @@ pub struct ModelView {
     pub along_across: Option<AlongAcross>,
     /// Codes of the first validation samples (refreshed about once a second).
     pub codes: Arc<Codes>,
+    /// Mean ‖x̂(x + δ) − x̂(x)‖ / ‖δ‖ at σ = 0.1 and 0.01 (refreshed with the codes).
+    pub recon_gain: Option<[f32; 2]>,
     /// A VAE's latent views (refreshed with the codes).
     pub vae: Option<Arc<super::VaeView>>,
 }

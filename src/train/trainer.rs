@@ -11,6 +11,7 @@ use crate::analysis::jacobian::{AlongAcross, along_across};
 use crate::analysis::locality::{live_inputs, mean_locality};
 use crate::analysis::pca::PcaReference;
 use crate::analysis::probe::ProbeReport;
+use crate::analysis::sensitivity::{SIGMAS, recon_gain};
 use crate::data::Dataset;
 use crate::model::Loss;
 use crate::model::Params;
@@ -68,6 +69,10 @@ pub struct ModelReport {
     pub val_neg_elbo: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub val_kl: Option<f64>,
+    /// Mean ‖x̂(x + δ) − x̂(x)‖ / ‖δ‖ on the clean validation inputs, δ ~
+    /// N(0, σ² I) at σ = 0.1 and 0.01 (`analysis::sensitivity`).
+    pub recon_gain_0_1: f64,
+    pub recon_gain_0_01: f64,
 }
 
 /// A model stopped: its objective became NaN or infinite (θ goes back to
@@ -451,6 +456,8 @@ impl Trainer {
             kl: slot.config.is_vae().then_some(s.terms.kl / n),
             val_neg_elbo: eval.elbo.map(|e| e.neg_elbo()),
             val_kl: eval.elbo.map(|e| e.kl),
+            recon_gain_0_1: eval.recon_gain[0],
+            recon_gain_0_01: eval.recon_gain[1],
         }
     }
 
@@ -475,6 +482,7 @@ impl Trainer {
                 locality: self.locality(i).map(f64::from),
                 along_across: None,
                 elbo: None,
+                recon_gain: [f64::NAN; 2],
             };
         }
         let corrupted = objective.forward(&slot.params, &self.eval_input);
@@ -490,6 +498,7 @@ impl Trainer {
                 .as_ref()
                 .map(|t| along_across(&objective, &slot.params, x, t)),
             elbo: (slot.params.arch.is_vae()).then(|| neg_elbo(&objective, &slot.params, x, 0)),
+            recon_gain: SIGMAS.map(|s| recon_gain(&objective, &slot.params, x, s, 0)),
         }
     }
 }
@@ -504,4 +513,6 @@ pub struct Evaluation {
     /// The encoder's sensitivity along / across the data's tangents, when the data has them (toy).
     pub along_across: Option<AlongAcross>,
     pub elbo: Option<Elbo>,
+    /// The reconstruction's gain at each of `sensitivity::SIGMAS`.
+    pub recon_gain: [f64; 2],
 }

@@ -9,6 +9,7 @@ use crate::analysis::jacobian::along_across;
 use crate::analysis::locality::mean_locality;
 use crate::analysis::pca::principal_plane;
 use crate::analysis::pca::{PcaComparison, PcaReference};
+use crate::analysis::sensitivity::{SIGMAS, recon_gain};
 use crate::data::Dataset;
 use crate::model::{Activation, Cache, Objective, Params};
 use ndarray::{Array2, Axis};
@@ -99,6 +100,7 @@ impl Trainer {
                     along_across: slow.along_across,
                     codes: slow.codes,
                     vae: slow.vae,
+                    recon_gain: slow.recon_gain,
                 }
             })
             .collect();
@@ -155,7 +157,10 @@ fn slow_views(
     }
     let val = sets.val;
     let idx: Vec<usize> = (0..CODE_SAMPLES.min(val.len())).collect();
-    let cache = objective.forward(&slot.params, &val.rows(&idx));
+    let rows = val.rows(&idx);
+    let cache = objective.forward(&slot.params, &rows);
+    let recon_gain = (!idx.is_empty())
+        .then(|| SIGMAS.map(|s| recon_gain(objective, &slot.params, &rows, s, 0) as f32));
     let labels = val.label_rows(&idx);
     let vae = (slot.params.arch.is_vae() && !idx.is_empty())
         .then(|| Arc::new(vae_view(objective, &slot.params, &cache, labels.as_deref())));
@@ -175,6 +180,7 @@ fn slow_views(
             labels,
         }),
         vae,
+        recon_gain,
         eval_recon,
         locality: mean_locality(slot.params.views().w1, shape, live),
         pca: sets

@@ -195,6 +195,7 @@ pub fn model(index: usize, steps: Range<u64>) -> ModelView {
         along_across: None,
         codes: Arc::new(codes(index)),
         vae: None,
+        recon_gain: None,
     }
 }
 

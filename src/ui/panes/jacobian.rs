@@ -1,5 +1,7 @@
-//! The contractive picture: mean ‖J‖²_F over time, its spread over hidden
-//! units (min / median / max of each unit's share) and the saturated fraction.
+//! The contractive picture: mean ‖J‖²_F over time, the saturated fraction,
+//! and how much the reconstruction moves with the input (its gain at a
+//! finite and a small noise level), or before that is measured the spread
+//! of ‖J‖²_F over hidden units (min / median / max of each unit's share).
 
 use super::{fit, framed, model, num, put, theme};
 use crate::ui::app::App;
@@ -45,6 +47,22 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
         let pieces = [
             format!("along {}", num(a.along)),
             format!(" across {}", num(a.across)),
+        ];
+        put(
+            buf,
+            inner,
+            inner.x,
+            inner.y + 1,
+            &fit(&pieces, width),
+            t.accent(),
+        );
+    } else if let Some([large, small]) = m.recon_gain {
+        // What a DAE and a CAE each resist: finite and small input moves.
+        let pieces = [
+            format!("{} gain {}", t.sym("x̂", "x_hat"), num(large.into())),
+            format!(" ({}0.1)", t.sym("σ ", "sigma ")),
+            format!(" {}", num(small.into())),
+            format!(" ({}0.01)", t.sym("σ ", "sigma ")),
         ];
         put(
             buf,

@@ -49,11 +49,7 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer, tile_max: (
     let (w, h) = raster::tile_size(shape, app.draw_mode(), tile_max);
     let per_row = (inner.width / (w + 1)).max(1) as usize;
     // The walk takes its caption row and one row of tiles at the bottom.
-    let walk_rows = if inner.height > 2 * (h + 1) {
-        h + 1
-    } else {
-        0
-    };
+    let walk_rows = if inner.height > 2 * (h + 1) { h + 1 } else { 0 };
     let sample_rows = ((inner.height - walk_rows) / (h + 1)) as usize;
     let shown = (per_row * sample_rows).min(v.prior_samples.nrows());
     let tiles = (0..shown).map(|i| (i, i % per_row, i / per_row));
