@@ -1,12 +1,14 @@
 //! Analytic gradients against central differences, in f64, as CS294A's
 //! `checkNumericalGradient`: relative error ‖g − ĝ‖ / ‖g + ĝ‖ per tensor.
 
+use crate::model::stack::{DeepObjective, StackParams};
 use crate::model::{Objective, Params, Workspace};
 use ndarray::Array2;
 use rand::rngs::StdRng;
 use rand::seq::index::sample;
 use rand::{RngExt, SeedableRng};
 use rand_distr::StandardNormal;
+use std::ops::Range;
 
 /// Central-difference step (DESIGN.md: ε = 1e-4).
 pub const EPSILON: f64 = 1e-4;
@@ -105,11 +107,54 @@ pub fn check(
         objective.forward_into(&p, x_tilde, &mut ws.cache);
         objective.terms(&p, x, &ws.cache).total()
     };
+    let blocks = params.arch.blocks();
+    check_blocks(&blocks, &params.theta, &analytic, cost, max_coords, seed)
+}
+
+/// The fine-tuning gradient of a stack, as [`check`] does it: one list of
+/// blocks per layer, bottom first.
+pub fn check_stack(
+    objective: &DeepObjective,
+    params: &StackParams<f64>,
+    x: &Array2<f64>,
+    x_tilde: &Array2<f64>,
+    max_coords: usize,
+    seed: u64,
+) -> Vec<Vec<BlockCheck>> {
+    let mut analytic = vec![0.0; params.theta.len()];
+    objective.value_and_gradient(params, x, x_tilde, &mut analytic);
+    let cost = |theta: &[f64]| {
+        let p = StackParams {
+            arch: params.arch.clone(),
+            theta: theta.to_vec(),
+        };
+        objective
+            .terms(&p, x, &objective.forward(&p, x_tilde))
+            .total()
+    };
+    let layers = params.arch.layers.iter().zip(params.arch.ranges());
+    layers
+        .map(|(arch, at)| {
+            let blocks: Vec<_> = (arch.blocks().into_iter())
+                .map(|(name, r)| (name, at.start + r.start..at.start + r.end))
+                .collect();
+            check_blocks(&blocks, &params.theta, &analytic, cost, max_coords, seed)
+        })
+        .collect()
+}
+
+/// `analytic` against central differences of `cost` at θ, block by block.
+pub fn check_blocks(
+    blocks: &[(&'static str, Range<usize>)],
+    theta: &[f64],
+    analytic: &[f64],
+    cost: impl Fn(&[f64]) -> f64,
+    max_coords: usize,
+    seed: u64,
+) -> Vec<BlockCheck> {
     let mut rng = StdRng::seed_from_u64(seed);
-    params
-        .arch
-        .blocks()
-        .into_iter()
+    blocks
+        .iter()
         .map(|(name, range)| {
             let total = range.len();
             let coords: Vec<usize> = if total <= max_coords {
@@ -122,7 +167,7 @@ pub fn check(
                 picked.sort_unstable();
                 picked
             };
-            let numeric = numerical_gradient(cost, &params.theta, &coords);
+            let numeric = numerical_gradient(&cost, theta, &coords);
             let exact: Vec<f64> = coords.iter().map(|&i| analytic[i]).collect();
             BlockCheck {
                 name,

@@ -32,6 +32,23 @@ pub fn probe(
     encoders: &[Encoder],
     train: &Dataset,
     val: &Dataset,
+    progress: impl FnMut(usize, usize),
+) -> Option<ProbeReport> {
+    let labels = encoders.iter().map(|e| e.label.clone()).collect();
+    let codes = |i: usize, x: &Array2<f32>| {
+        let e = &encoders[i];
+        e.objective.forward(e.params, x).h.mapv(f64::from)
+    };
+    probe_features(labels, codes, train, val, progress)
+}
+
+/// [`probe`] on any features: `features(i, x)` are feature set i's
+/// (`labels[i]`) of the inputs x, computed when its classifier trains.
+pub fn probe_features(
+    labels: Vec<String>,
+    features: impl Fn(usize, &Array2<f32>) -> Array2<f64>,
+    train: &Dataset,
+    val: &Dataset,
     mut progress: impl FnMut(usize, usize),
 ) -> Option<ProbeReport> {
     let (y_train, y_val) = (train.labels.as_ref()?, val.labels.as_ref()?);
@@ -47,12 +64,12 @@ pub fn probe(
         softmax.accuracy(&x_val, y_val)
     };
     let raw = fit(0, train.x.mapv(f64::from), val.x.mapv(f64::from));
-    let codes = encoders
-        .iter()
+    let codes = labels
+        .into_iter()
         .enumerate()
-        .map(|(i, e)| {
-            let codes = |x: &Array2<f32>| e.objective.forward(e.params, x).h.mapv(f64::from);
-            (e.label.clone(), fit(i + 1, codes(&train.x), codes(&val.x)))
+        .map(|(i, label)| {
+            let accuracy = fit(i + 1, features(i, &train.x), features(i, &val.x));
+            (label, accuracy)
         })
         .collect();
     Some(ProbeReport { raw, codes })

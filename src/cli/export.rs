@@ -41,6 +41,12 @@ pub fn run(options: Options, sets: &[String]) -> Result<()> {
         ),
     };
     let (mut trainer, _) = start(preset_name, sets, checkpoint)?;
+    if trainer.preset().stack.is_some() {
+        eprintln!(
+            "{}: a stacked preset: export trains and draws its first layer only",
+            trainer.preset().origin
+        );
+    }
     let steps = options.steps.unwrap_or(if checkpoint.is_some() {
         0
     } else {

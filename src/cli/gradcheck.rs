@@ -2,7 +2,7 @@
 //! differences in f64, on a small batch with one fixed corruption draw.
 
 use super::{load_data, load_preset};
-use crate::analysis::gradcheck::{TOLERANCE, check};
+use crate::analysis::gradcheck::{BlockCheck, TOLERANCE, check};
 use crate::model::Params;
 use anyhow::{Result, bail};
 use rand::SeedableRng;
@@ -27,6 +27,20 @@ pub fn run(preset: &str, sets: &[String]) -> Result<()> {
         "‖analytic‖",
         "rel_error"
     );
+    let mut report = |label: &str, block: BlockCheck| {
+        // f64::max would drop a NaN: keep it, it is a failure.
+        if block.rel_error.is_nan() || block.rel_error > worst {
+            worst = block.rel_error;
+        }
+        super::say!(
+            "{:<12} {:<6} {:>10} {:>14.6e} {:>12.3e}",
+            label,
+            block.name,
+            format!("{}/{}", block.checked, block.total),
+            block.analytic_norm,
+            block.rel_error
+        );
+    };
     for (i, config) in preset.models.iter().enumerate() {
         let mut rng = StdRng::seed_from_u64(preset.seed.wrapping_add(i as u64));
         let params: Params<f64> = Params::init(config.arch(x.ncols()), &mut rng);
@@ -39,19 +53,11 @@ pub fn run(preset: &str, sets: &[String]) -> Result<()> {
             MAX_COORDS,
             preset.seed,
         ) {
-            // f64::max would drop a NaN: keep it, it is a failure.
-            if block.rel_error.is_nan() || block.rel_error > worst {
-                worst = block.rel_error;
-            }
-            super::say!(
-                "{:<12} {:<6} {:>10} {:>14.6e} {:>12.3e}",
-                config.label,
-                block.name,
-                format!("{}/{}", block.checked, block.total),
-                block.analytic_norm,
-                block.rel_error
-            );
+            report(&config.label, block);
         }
+    }
+    for (label, block) in super::stacked::gradcheck(&preset, &x, MAX_COORDS) {
+        report(&label, block);
     }
     let verdict = if worst.is_nan() || worst > TOLERANCE {
         "FAILED"

@@ -19,6 +19,7 @@ pub mod pca;
 pub mod presets;
 pub mod probe;
 pub mod render;
+pub mod stacked;
 pub mod train;
 
 use crate::data::Dataset;

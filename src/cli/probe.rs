@@ -10,7 +10,6 @@ use anyhow::{Result, bail};
 
 pub fn run(preset: &str, sets: &[String], epochs: Option<usize>) -> Result<()> {
     let preset = load_preset(preset, sets)?;
-    let epochs = epochs.unwrap_or(preset.epochs);
     let (train, val) = load_data(&preset)?;
     if train.labels.is_none() {
         bail!(
@@ -24,7 +23,20 @@ pub fn run(preset: &str, sets: &[String], epochs: Option<usize>) -> Result<()> {
             preset.origin
         );
     }
+    if preset.stack.is_some() {
+        let lines = super::stacked::probe(preset, epochs)?;
+        for (i, (label, size, accuracy)) in lines.into_iter().enumerate() {
+            line(
+                &label,
+                size,
+                if i == 0 { "inputs" } else { "codes" },
+                accuracy,
+            );
+        }
+        return Ok(());
+    }
     let mut trainer = Trainer::new(preset, train, val)?;
+    let epochs = epochs.unwrap_or(trainer.preset().epochs);
     let mut progress = Progress::new("autoencoder", epochs as u64);
     for e in 0..epochs {
         trainer.run_epoch()?;
@@ -49,17 +61,19 @@ pub fn run(preset: &str, sets: &[String], epochs: Option<usize>) -> Result<()> {
     )
     .expect("labels were checked above");
     progress.finish();
-    super::say!(
-        "{:<16} {:>6} inputs  val_accuracy={:.4}",
+    line(
         "raw pixels",
         trainer.train_set().inputs(),
-        report.raw
+        "inputs",
+        report.raw,
     );
     for ((label, acc), config) in report.codes.iter().zip(trainer.configs()) {
-        super::say!(
-            "{label:<16} {:>6} codes   val_accuracy={acc:.4}",
-            config.hidden
-        );
+        line(label, config.hidden, "codes", *acc);
     }
     Ok(())
+}
+
+/// One line of the report: what the classifier read, how many, its accuracy.
+fn line(label: &str, size: usize, what: &str, accuracy: f64) {
+    super::say!("{label:<18} {size:>6} {what:<7} val_accuracy={accuracy:.4}");
 }

@@ -26,6 +26,19 @@ pub struct Options<'a> {
 }
 
 pub fn run(o: Options) -> Result<()> {
+    if let Some(preset) = o
+        .preset
+        .map(|p| super::load_preset(p, o.sets))
+        .transpose()?
+        && preset.stack.is_some()
+    {
+        if o.resume.is_some() || o.save.is_some() || o.jsonl.is_some() {
+            anyhow::bail!(
+                "--resume, --save and --jsonl are not available for a stacked preset yet"
+            );
+        }
+        return super::stacked::train(preset, o.epochs);
+    }
     let signals = Signals::install().context("cannot catch signals")?;
     let (mut trainer, resumed) = start(o.preset, o.sets, o.resume)?;
     let preset = trainer.preset().clone();

@@ -14,6 +14,7 @@ mod rows;
 pub mod simd;
 #[cfg(test)]
 mod split_check;
+pub mod stack;
 pub mod vae;
 pub mod variant;
 pub mod workspace;

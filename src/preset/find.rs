@@ -23,6 +23,7 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ),
     ("pca-digits", include_str!("../../presets/pca-digits.toml")),
     ("sparse", include_str!("../../presets/sparse.toml")),
+    ("stacked", include_str!("../../presets/stacked.toml")),
     ("tied", include_str!("../../presets/tied.toml")),
     (
         "toy-manifold",

@@ -12,9 +12,11 @@ mod overrides;
 mod resolve;
 mod schema;
 mod source;
+mod stack;
 
 use changes::timeline_text;
 pub use find::{BUNDLED, BUNDLED_ORIGIN, bundled, bundled_text, find, name_of, summary};
+pub use stack::Stack;
 
 use crate::data::DataSpec;
 use crate::model::Corruption;
@@ -66,6 +68,8 @@ pub struct Preset {
     pub models: Vec<ModelConfig>,
     /// What happens at which step when the preset runs, in order.
     pub timeline: Vec<Timed>,
+    /// `[stack]`: more layers above the base model, trained greedily.
+    pub stack: Option<Stack>,
     /// The `--set` items it was loaded with (a checkpoint names them, so that
     /// `--resume` alone rebuilds the same preset).
     pub sets: Vec<String>,
@@ -147,16 +151,19 @@ impl Preset {
         let models = models(&source)?;
         let labels: Vec<String> = models.iter().map(|m| m.label.clone()).collect();
         let timeline = changes::timeline(&source, &labels)?;
+        let epochs = train.epochs.unwrap_or(DEFAULT_EPOCHS);
+        let stack = stack::resolve(&source, raw.stack, &models, epochs)?;
         Ok(Preset {
             origin: file.to_string(),
             name: raw.name.unwrap_or_else(|| file.to_string()),
             seed: raw.seed.unwrap_or(DEFAULT_SEED),
             data,
             batch,
-            epochs: train.epochs.unwrap_or(DEFAULT_EPOCHS),
+            epochs,
             eval_corrupt,
             models,
             timeline,
+            stack,
             sets: overrides.to_vec(),
             record_base: record_base(&source),
         })

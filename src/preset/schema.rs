@@ -31,6 +31,7 @@ pub struct RawFile {
     pub compare: Option<Vec<RawModel>>,
     #[allow(dead_code)] // read from the table, to keep each entry's key order
     pub timeline: Option<Vec<RawTimeline>>,
+    pub stack: Option<RawStack>,
 }
 
 /// The keys one model is made of (the base preset's, or a `[[compare]]` entry's).
@@ -91,6 +92,17 @@ pub struct RawTrain {
 #[serde(deny_unknown_fields)]
 pub struct RawEval {
     pub corrupt: Option<RawCorrupt>,
+}
+
+/// `[stack]`: more layers on top of the base model, each an autoencoder
+/// of the base model's settings trained on the codes of the one below.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStack {
+    /// The sizes of the layers above the first (whose size is `model.hidden`).
+    pub hidden: Vec<usize>,
+    pub epochs: Option<usize>,
+    pub fine_tune: Option<usize>,
 }
 
 /// `[[timeline]]`: at `step`, either `set` keys (of one model by label, or

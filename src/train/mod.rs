@@ -10,6 +10,7 @@ mod probe_job;
 mod resume;
 mod slot;
 pub mod snapshot;
+pub mod stack;
 mod steering;
 pub mod trainer;
 pub mod vae_views;
