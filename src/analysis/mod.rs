@@ -1,6 +1,8 @@
 //! Checks and analyses of trained models: the gradient check, PCA against
-//! the linear autoencoder, the encoder Jacobian, and how local filters are.
+//! the linear autoencoder, the encoder Jacobian, how local filters are, and
+//! anomaly scores by reconstruction error.
 
+pub mod anomaly;
 pub mod gradcheck;
 pub mod jacobian;
 pub mod locality;
