@@ -146,6 +146,33 @@ enum Command {
         #[command(flatten)]
         overrides: Overrides,
     },
+    /// Anomaly detection: train on the preset's normal classes, rank samples by
+    /// reconstruction error, show the worst; last line auc=… (the base model's).
+    Anomalies {
+        /// A preset file, or a bundled name (`aelab presets`); its data.classes are the normal ones.
+        #[arg(default_value = "anomalies")]
+        preset: String,
+        /// Score this file or folder's samples (format from the name) instead of the
+        /// held-out ones: split by the preset's data.classes if it has labels, else
+        /// all abnormal (another data set) against the held-out normal samples;
+        /// labelled but the preset has no data.classes: a ranking only, no AUC.
+        #[arg(long, value_name = "PATH")]
+        data: Option<String>,
+        /// Epochs to train (default: the preset's train.epochs).
+        #[arg(long, value_name = "N")]
+        epochs: Option<usize>,
+        /// How many of the worst reconstructed samples to show.
+        #[arg(long, value_name = "N", default_value_t = 12)]
+        worst: usize,
+        /// Also draw each model's worst samples beside their reconstructions (PNG).
+        #[arg(long, value_name = "FILE.png")]
+        png: Option<PathBuf>,
+        /// Override any preset key, e.g. --set data.classes=[0] (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+        #[command(flatten)]
+        ascii: Ascii,
+    },
     /// What the loader sees in a data file, folder or preset: count, shape, values, labels, samples.
     Data {
         /// A data file or folder, or a preset whose [data] to load.
@@ -273,6 +300,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             epochs,
             overrides,
         }) => cli::probe::run(&preset, &overrides.sets()?, epochs),
+        Some(Command::Anomalies {
+            preset,
+            data,
+            epochs,
+            worst,
+            png,
+            sets,
+            ascii,
+        }) => cli::anomalies::run(
+            cli::anomalies::Options {
+                preset: &preset,
+                data: data.as_deref(),
+                epochs,
+                worst,
+                png: png.as_deref(),
+                ascii: ascii.ascii,
+            },
+            &sets,
+        ),
         Some(Command::Data {
             path_or_preset,
             sets,

@@ -228,7 +228,9 @@ fn set_errors_name_the_set_item_for_every_key() {
 }
 
 /// `aelab NAME` opens a bundled preset unless NAME is a subcommand: no
-/// bundled preset may be named like one.
+/// bundled preset may be named like one, except `anomalies`, which is the
+/// default preset of `aelab anomalies` (made for that command, not the lab;
+/// `aelab presets/anomalies.toml` opens it in the lab).
 #[test]
 fn no_bundled_preset_is_named_like_a_subcommand() {
     let help = aelab(&["--help"]);
@@ -242,6 +244,9 @@ fn no_bundled_preset_is_named_like_a_subcommand() {
         .collect();
     assert!(commands.contains(&"train"), "{help}");
     for name in aelab::preset::bundled() {
+        if name == "anomalies" {
+            continue;
+        }
         assert!(
             !commands.contains(&name.as_str()),
             "preset {name} is also a subcommand"

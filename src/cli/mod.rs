@@ -10,6 +10,7 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+pub mod anomalies;
 pub mod bench;
 pub mod data;
 pub mod export;

@@ -59,6 +59,15 @@ impl Dataset {
         self.select(&all)
     }
 
+    /// (the samples whose label passes `keep`, the others), each in its
+    /// order; everything goes to the others when there are no labels.
+    pub fn by_class(&self, keep: impl Fn(u8) -> bool) -> (Dataset, Dataset) {
+        let labels = self.labels.as_deref().unwrap_or_default();
+        let (kept, others): (Vec<usize>, Vec<usize>) =
+            (0..self.len()).partition(|&i| labels.get(i).is_some_and(|&l| keep(l)));
+        (self.select(&kept), self.select(&others))
+    }
+
     /// Permute the samples (and their labels) with a permutation fixed by `seed`.
     pub fn shuffle(&mut self, seed: u64) {
         let mut order: Vec<usize> = (0..self.len()).collect();
@@ -181,6 +190,17 @@ mod tests {
         for (id, label) in ids(&d).iter().zip(d.labels.as_ref().unwrap()) {
             assert_eq!(*label as usize, id + 100);
         }
+    }
+
+    #[test]
+    fn by_class_parts_the_samples_by_label_in_order() {
+        let (kept, others) = numbered(6).by_class(|l| l % 2 == 0);
+        assert_eq!(ids(&kept), vec![0, 2, 4]);
+        assert_eq!(others.labels, Some(vec![101, 103, 105]));
+        let mut unlabelled = numbered(3);
+        unlabelled.labels = None;
+        let (kept, others) = unlabelled.by_class(|_| true);
+        assert_eq!((kept.len(), others.len()), (0, 3));
     }
 
     #[test]

@@ -52,9 +52,59 @@ pub fn load(spec: &DataSpec) -> Result<Dataset, DataError> {
     load_seeded(spec, 42)
 }
 
-/// Load the samples a spec names, keep the first `limit` of them, then
-/// preprocess. `seed` (the preset's) fixes the random patches and toy points.
+/// Load the samples a spec names, keep the first `limit` of them,
+/// preprocess, then keep those of `classes` if given. `seed` (the preset's)
+/// fixes the random patches and toy points.
 pub fn load_seeded(spec: &DataSpec, seed: u64) -> Result<Dataset, DataError> {
+    Ok(load_with_others(spec, seed)?.0)
+}
+
+/// `load_seeded`, and the samples `classes` left out (`None` without
+/// `classes`): `aelab anomalies` scores those as abnormal.
+pub fn load_with_others(
+    spec: &DataSpec,
+    seed: u64,
+) -> Result<(Dataset, Option<Dataset>), DataError> {
+    let data = load_all(spec, seed)?;
+    match &spec.classes {
+        None => Ok((data, None)),
+        Some(classes) => {
+            let (kept, others) = keep_classes(data, classes)?;
+            Ok((kept, Some(others)))
+        }
+    }
+}
+
+/// The samples of `classes` and the others, refused by name when the data
+/// has no labels or lacks one of the classes.
+fn keep_classes(data: Dataset, classes: &[u8]) -> Result<(Dataset, Dataset), DataError> {
+    let bad = |what| {
+        Err(DataError::BadSpec {
+            key: "classes",
+            what,
+        })
+    };
+    let Some(labels) = &data.labels else {
+        return bad(format!(
+            "{classes:?}: {} has no labels to choose classes by",
+            data.name
+        ));
+    };
+    let mut present = [false; 256];
+    for &l in labels {
+        present[l as usize] = true;
+    }
+    if let Some(missing) = classes.iter().find(|&&c| !present[c as usize]) {
+        let have: Vec<usize> = (0..256).filter(|&l| present[l]).collect();
+        return bad(format!(
+            "class {missing} is not in {} (its labels: {have:?})",
+            data.name
+        ));
+    }
+    Ok(data.by_class(|l| classes.contains(&l)))
+}
+
+fn load_all(spec: &DataSpec, seed: u64) -> Result<Dataset, DataError> {
     spec.check()?;
     let path = |default: &str| spec.path.clone().unwrap_or_else(|| PathBuf::from(default));
     let needs_path = |name| spec.path.clone().ok_or(DataError::MissingPath { name });

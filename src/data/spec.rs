@@ -58,6 +58,11 @@ pub struct DataSpec {
     pub dim: usize,
     /// toy: standard deviation of the Gaussian noise added to each coordinate.
     pub noise: f64,
+    /// Keep only the samples of these classes (labels), e.g. `[0, 1, 2, 3, 4]`:
+    /// the "normal" data of `aelab anomalies`, which scores the other classes
+    /// as abnormal. Applied after `limit` and preprocessing, so both halves
+    /// share one preprocessing.
+    pub classes: Option<Vec<u8>>,
 }
 
 pub const DEFAULT_PATCH: usize = 8;
@@ -77,6 +82,7 @@ impl Default for DataSpec {
             samples: 2000,
             dim: 20,
             noise: 0.01,
+            classes: None,
         }
     }
 }
@@ -123,6 +129,12 @@ impl DataSpec {
         if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
             let what = format!("{}: expected a positive number, e.g. 1e-5", self.epsilon);
             return bad("epsilon", what);
+        }
+        if self.classes.as_ref().is_some_and(Vec::is_empty) {
+            return bad(
+                "classes",
+                "[]: expected at least one class, e.g. [0, 1]".into(),
+            );
         }
         if self.source == Source::Toy {
             if self.samples == 0 {

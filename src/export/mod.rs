@@ -4,6 +4,8 @@
 //! weights and codes as NumPy arrays. The trainer is driven through its
 //! public API only; `record.rs` trains while keeping the curves.
 
+// The worst reconstructed samples, for `aelab anomalies` (not a `Request`: it needs the scores).
+pub mod anomalies;
 mod arrays;
 mod codes;
 mod curves;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 /// The bundled presets, (name, text): `presets/*.toml` as they were built
 /// (a test checks that this list matches the folder).
 pub const BUNDLED: &[(&str, &str)] = &[
+    ("anomalies", include_str!("../../presets/anomalies.toml")),
     (
         "contractive",
         include_str!("../../presets/contractive.toml"),
