@@ -30,6 +30,14 @@ pub fn run(
     }
     let signals = Signals::install().context("cannot catch signals")?;
     let (mut trainer, _) = start(preset, sets, resume)?;
+    if trainer.preset().stack.is_some() {
+        // The lab shows one trainer: the stack's greedy layers and the
+        // fine-tuning run headless (issue 12 leaves the live stack open).
+        trainer.announce(
+            "a stacked preset: the lab trains layer 1 alone; `aelab train PRESET` trains every layer, then fine-tunes"
+                .into(),
+        );
+    }
     let offer = resume.is_none().then(|| offer(&trainer)).flatten();
     if offer.is_some() {
         trainer.set_running(false);
