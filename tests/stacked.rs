@@ -191,3 +191,54 @@ fn the_probe_has_a_line_per_layer() {
     assert_eq!(sizes, [64, 8, 4, 8, 4]);
     assert!(lines.iter().all(|l| (0.0..=1.0).contains(&l.2)));
 }
+
+/// The lab's side: the layers, then the fine-tuning, each snapshot saying
+/// where the stack is; a layer above the first shows pixel-space filters,
+/// and a finished layer's last snapshot shows its final epoch.
+#[test]
+fn the_lab_steps_through_the_layers_and_says_which_is_training() {
+    use aelab::train::run::Run;
+    use aelab::train::stack_lab::StackLab;
+    let text = "[model]\nhidden = 6\n[train]\nbatch = 8\n[stack]\nhidden = [3]\nepochs = 2\nfine_tune = 2\n";
+    let preset = Preset::parse("tiny.toml", text, &[]).unwrap();
+    let x = batch(40, 10, 5).mapv(|v| v as f32);
+    let data = Dataset::new("tiny", x, (2, 5), None);
+    let mut lab = StackLab::new(StackRun::new(preset, data.clone(), data.take(10)).unwrap());
+    let mut stages = Vec::new();
+    let mut run_ids = Vec::new();
+    let mut layer1_epoch = 0;
+    for _ in 0..200 {
+        if !lab.wants_step() {
+            break;
+        }
+        lab.step().unwrap();
+        let s = lab.snapshot();
+        if s.stage.as_deref() == Some("stack layer 2/2") {
+            // Layer 2 trains on 6 codes; its filters are drawn over the 10 inputs.
+            assert_eq!(s.models[0].filters.dim(), (3, 10));
+            assert_eq!(s.image_shape, (2, 5));
+        }
+        if s.stage.as_deref() == Some("stack layer 1/2") {
+            layer1_epoch = s.epoch;
+        }
+        if stages.last() != s.stage.as_ref() {
+            stages.push(s.stage.clone().unwrap());
+            run_ids.push(s.run_id);
+        }
+    }
+    assert_eq!(
+        layer1_epoch, 2,
+        "layer 1's last snapshot shows its last epoch"
+    );
+    assert_eq!(
+        stages,
+        [
+            "stack layer 1/2",
+            "stack layer 2/2",
+            "stack fine-tune",
+            "stack done"
+        ]
+    );
+    assert!(run_ids[1] > run_ids[0], "a new layer starts a new history");
+    assert!(!lab.wants_step());
+}

@@ -5,6 +5,8 @@
 
 use super::start;
 use crate::signals::{Ended, Signals};
+use crate::train::stack::StackRun;
+use crate::train::stack_lab::StackLab;
 use crate::train::{Checkpoint, Trainer, Worker, autosave};
 use crate::ui::{self, ResumeOffer, UiOptions};
 use anyhow::{Context, Result};
@@ -31,12 +33,10 @@ pub fn run(
     let signals = Signals::install().context("cannot catch signals")?;
     let (mut trainer, _) = start(preset, sets, resume)?;
     if trainer.preset().stack.is_some() {
-        // The lab shows one trainer: the stack's greedy layers and the
-        // fine-tuning run headless (issue 12 leaves the live stack open).
-        trainer.announce(
-            "a stacked preset: the lab trains layer 1 alone; `aelab train PRESET` trains every layer, then fine-tunes"
-                .into(),
-        );
+        if resume.is_some() {
+            anyhow::bail!("--resume: a stacked run has no checkpoints yet");
+        }
+        return stacked(trainer, ascii, &signals);
     }
     let offer = resume.is_none().then(|| offer(&trainer)).flatten();
     if offer.is_some() {
@@ -83,6 +83,30 @@ pub fn run(
         .into()),
         (None, Some(e)) => Err(e.context(saved)),
         (None, None) => unreachable!("handled above"),
+    }
+}
+
+/// A stacked preset: its layers one after the other, then the fine-tuning
+/// (`train::stack_lab`); not autosaved, as it cannot be resumed yet.
+fn stacked(trainer: Trainer, ascii: bool, signals: &Signals) -> Result<()> {
+    let (preset, train, val) = (
+        trainer.preset().clone(),
+        trainer.train_set().clone(),
+        trainer.val_set().clone(),
+    );
+    let stack = StackRun::new(preset, train, val)?;
+    let (commands, snapshots, thread) = Worker::spawn(StackLab::new(stack)).split();
+    let ended = ui::run(commands, snapshots, UiOptions::detect(ascii), signals, None);
+    let _ = thread.join();
+    let unsaved = "a stacked run is not autosaved (it cannot be resumed yet)";
+    match ended {
+        Ok(None) => Ok(()),
+        Ok(Some(by)) => Err(Ended {
+            by,
+            message: format!("{}: {unsaved}", by.name()),
+        }
+        .into()),
+        Err(e) => Err(e.context(unsaved)),
     }
 }
 

@@ -41,6 +41,9 @@ pub struct Snapshot {
     pub message: Option<String>,
     /// The state of the background probe (`P`).
     pub probe: ProbeState,
+    /// Where a stacked autoencoder is ("layer 2/2", "fine-tune 1/3"), shown
+    /// on the status line; `None` for a single run.
+    pub stage: Option<String>,
 }
 
 /// The background probe: classifiers on codes vs raw inputs.

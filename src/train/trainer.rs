@@ -259,11 +259,6 @@ impl Trainer {
         self.running
     }
 
-    /// A line for the message bar of the next snapshot.
-    pub fn announce(&mut self, text: String) {
-        self.message = Some(text);
-    }
-
     /// Runs on or pauses (before the UI takes over: the lab starts paused
     /// while it asks about an autosave).
     pub fn set_running(&mut self, on: bool) {

@@ -126,6 +126,7 @@ impl Trainer {
             models,
             message: self.message.take(),
             probe: self.probe.clone(),
+            stage: None,
         }
     }
 }

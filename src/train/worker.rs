@@ -2,6 +2,7 @@
 //! applied at the next step boundary; snapshots go up at most
 //! `SNAPSHOT_HZ` times a second. The thread ends when the UI hangs up.
 
+use super::run::Run;
 use super::{Command, Snapshot, Trainer};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::thread::JoinHandle;
@@ -10,16 +11,16 @@ use std::time::{Duration, Instant};
 /// Snapshots a second: smooth enough for the eye, cheap for the trainer.
 pub const SNAPSHOT_HZ: u64 = 20;
 
-/// The UI's side of a running trainer.
-pub struct Worker {
+/// The UI's side of a running trainer (or of a stack's, `R`).
+pub struct Worker<R = Trainer> {
     pub commands: Sender<Command>,
     pub snapshots: Receiver<Snapshot>,
-    thread: JoinHandle<Trainer>,
+    thread: JoinHandle<R>,
 }
 
-impl Worker {
+impl<R: Run> Worker<R> {
     /// Starts `trainer` on a thread of its own.
-    pub fn spawn(mut trainer: Trainer) -> Worker {
+    pub fn spawn(mut trainer: R) -> Worker<R> {
         let (commands, command_rx) = mpsc::channel();
         let (snapshot_tx, snapshots) = mpsc::channel();
         let thread = std::thread::Builder::new()
@@ -50,12 +51,12 @@ impl Worker {
 
     /// The channel ends, for a UI that takes them apart; the thread gives
     /// the trainer back when it ends (to be saved).
-    pub fn split(self) -> (Sender<Command>, Receiver<Snapshot>, JoinHandle<Trainer>) {
+    pub fn split(self) -> (Sender<Command>, Receiver<Snapshot>, JoinHandle<R>) {
         (self.commands, self.snapshots, self.thread)
     }
 }
 
-fn run(trainer: &mut Trainer, commands: &Receiver<Command>, snapshots: &Sender<Snapshot>) {
+fn run(trainer: &mut impl Run, commands: &Receiver<Command>, snapshots: &Sender<Snapshot>) {
     let period = Duration::from_millis(1000 / SNAPSHOT_HZ);
     let mut last_sent: Option<Instant> = None;
     let mut changed = true;

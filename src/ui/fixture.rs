@@ -48,6 +48,7 @@ pub fn snapshot(run_id: u64, steps: Range<u64>) -> Snapshot {
         models: vec![model(0, steps.clone()), model(1, steps)],
         message: None,
         probe: ProbeState::Idle,
+        stage: None,
     }
 }
 

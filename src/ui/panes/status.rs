@@ -55,7 +55,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         }
     };
     // Whole fields only: what does not fit is left out, never cut.
+    let stage = s
+        .stage
+        .as_ref()
+        .map_or(String::new(), |st| format!("{sep}{st}"));
     let run = [
+        stage,
         format!("{sep}step {}", s.step),
         format!("{sep}epoch {}", s.epoch),
         format!("{sep}{:.0} samples/s", s.samples_per_s),
