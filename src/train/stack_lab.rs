@@ -81,7 +81,7 @@ impl Run for StackLab {
             (None, Command::StepOnce) => self.step_once = true,
             (None, _) => {
                 self.note =
-                    Some("not during the fine-tuning: only space and . (one epoch) act".into())
+                    Some("not during the fine-tuning: only space and s (one epoch) act".into())
             }
         }
     }
