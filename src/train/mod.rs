@@ -6,6 +6,7 @@ pub mod autosave;
 pub mod blowup;
 pub mod checkpoint;
 pub mod command;
+mod evaluation;
 mod probe_job;
 mod resume;
 pub mod run;
