@@ -42,6 +42,14 @@ fn the_lab_shows_the_kl_per_dimension_and_the_latent_map() {
     assert!(text.contains("KL per latent dim: "), "{text}");
     assert!(text.contains("latent map vae"), "{text}");
     assert!(text.contains("recon ") && text.contains("KL "), "{text}");
+    assert!(
+        text.contains("z=2"),
+        "the status line gives the latent size: {text}"
+    );
+    // v has no other variant to offer a VAE (it used to loop forever).
+    app.update(aelab::ui::Action::NextVariant);
+    app.update(aelab::ui::Action::PrevVariant);
+    assert_eq!(app.config(0).unwrap().variant, aelab::model::Variant::Vae);
     // A 20-D latent space: samples from the prior and a walk instead of a map.
     let mut t = trainer(&["model.latent=20"]);
     t.run_epoch().unwrap();

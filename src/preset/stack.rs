@@ -40,6 +40,13 @@ pub fn resolve(
             "a stacked preset trains one stack of layers: remove its [[compare]] entries".into(),
         ));
     }
+    if base.is_vae() {
+        // Its layers would have to stack on z, and fine-tune through the sampling.
+        return Err(invalid(
+            "stack",
+            "a stack is of autoencoders: a VAE cannot be a layer (set another variant, or remove [stack])".into(),
+        ));
+    }
     if raw.hidden.is_empty() {
         return Err(invalid(
             "stack.hidden",

@@ -151,10 +151,20 @@ impl ModelConfig {
                         .into(),
                 ));
             }
-            if p.kl != 0.0 || self.kl_warmup > 0 {
+            let vae_only =
+                "is a VAE's: set variant = \"vae\", or, in a [[compare]] entry beside a VAE,";
+            if p.kl != 0.0 {
                 return Err(invalid(
                     "regularize.kl",
-                    "the KL term to N(0, I) is a VAE's: set variant = \"vae\" (sparsity's KL is regularize.sparsity)".into(),
+                    format!(
+                        "the KL term to N(0, I) {vae_only} regularize = {{ kl = 0 }} (sparsity's KL is regularize.sparsity)"
+                    ),
+                ));
+            }
+            if self.kl_warmup > 0 {
+                return Err(invalid(
+                    "regularize.kl_warmup",
+                    format!("the KL warm-up {vae_only} regularize = {{ kl_warmup = 0 }}"),
                 ));
             }
             return Ok(());

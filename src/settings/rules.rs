@@ -161,8 +161,12 @@ pub fn fold<'a>(
 /// `v`/`V`: the next variant in that direction that this model can take
 /// (sparse is skipped on a linear encoder, say), or `None` if none can.
 pub fn next_variant(config: &ModelConfig, forward: bool, ctx: &Context) -> Option<Variant> {
+    // At most one lap: a VAE is not on the cycle, so it never comes round.
     let mut v = config.variant.cycle(forward);
-    while v != config.variant {
+    for _ in 0..Variant::ALL.len() {
+        if v == config.variant {
+            break;
+        }
         if apply(config, Change::Variant(v), ctx).is_ok() {
             return Some(v);
         }
@@ -238,6 +242,16 @@ mod tests {
             latent: if variant == Variant::Vae { 2 } else { 0 },
             kl_warmup: 0,
         }
+    }
+
+    /// A VAE takes no other variant (its θ has another shape), and asking
+    /// for the next one ends (it looped forever: the VAE is off the cycle).
+    #[test]
+    fn a_vae_has_no_next_variant() {
+        let vae = config(Variant::Vae);
+        assert_eq!(next_variant(&vae, true, &CTX), None);
+        assert_eq!(next_variant(&vae, false, &CTX), None);
+        assert!(apply(&vae, Change::Variant(Variant::Vanilla), &CTX).is_err());
     }
 
     const CTX: Context = Context {

@@ -146,7 +146,12 @@ impl Run for StackLab {
         } else {
             // Fine-tuning or done: the last layer's pictures, its losses already shown.
             s.running = self.running && !matches!(self.stack.phase(), Phase::Done);
-            s.models.iter_mut().for_each(|m| m.losses.clear());
+            // The last layer's own errors are of its codes, not of the stack:
+            // the stack's val_recon is on the message line.
+            for m in &mut s.models {
+                m.losses.clear();
+                (m.eval_recon, m.val_recon) = (None, None);
+            }
         }
         let (shape, live) = self
             .pixels
@@ -158,7 +163,8 @@ impl Run for StackLab {
             && let Some(filters) = self.stack.filters(top)
             && let Some(m) = s.models.first_mut()
         {
-            m.filter_norms = vec![1.0; filters.nrows()];
+            // Norms of pixel-space filters are not the layer's ‖W1‖: shown as "-".
+            m.filter_norms = Vec::new();
             m.filters = Arc::new(filters);
             s.image_shape = shape;
             s.live_inputs = live;

@@ -33,8 +33,12 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer, tile_max: (
         let range = format!("{MAP_RANGE}");
         let pieces = [
             format!("latent map {}", who(app, index)),
-            format!(": x̂ over z₁, z₂ ∈ [−{range}, {range}]"),
-            " (z₂ up)".to_string(),
+            if t.ascii {
+                format!(": x_hat over z1, z2 in [-{range}, {range}]")
+            } else {
+                format!(": x̂ over z₁, z₂ ∈ [−{range}, {range}]")
+            },
+            t.sym(" (z₂ up)", " (z2 up)").to_string(),
         ];
         let inner = framed_fit(app, area, buf, &pieces, index);
         draw_map(app, map, shape, inner, buf);
@@ -70,8 +74,15 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer, tile_max: (
         };
         let caption = fit(&[caption], inner.width as usize);
         put(buf, inner, inner.x, y, &caption, t.dim());
-        for i in 0..v.walk.nrows().min(per_row) {
-            let at = Rect::new(inner.x + i as u16 * (w + 1), y + 1, w, h);
+        // Both ends always: the steps in between evenly thinned to fit.
+        let n = v.walk.nrows().min(per_row);
+        for k in 0..n {
+            let i = if n < 2 {
+                0
+            } else {
+                k * (v.walk.nrows() - 1) / (n - 1)
+            };
+            let at = Rect::new(inner.x + k as u16 * (w + 1), y + 1, w, h);
             tile(app, &v.walk, i, shape, at.intersection(inner), buf);
         }
     }

@@ -64,14 +64,22 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
     let best = series.best.unwrap_or(last.total);
     // A VAE's terms: −ELBO = reconstruction + KL (its only penalty besides decay).
     let vae = app.config(index).is_some_and(|c| c.is_vae());
-    let (recon, pen) = if vae { ("recon", "KL") } else { ("L", "pen") };
+    // The KL piece is β·KL: during a warm-up β < 1.
+    let (recon, pen) = if vae {
+        ("recon", t.sym("β·KL", "beta*KL"))
+    } else {
+        ("L", "pen")
+    };
     // Pieces in order of importance; each is shown only if it fits whole.
     let pieces = [
         // "obj", not the lecture's J: ‖J‖ next door is the Jacobian.
         format!("obj {}", num(last.total.into())),
         format!(" best {}", num(best.into())),
         format!("  {recon} {}", num(last.recon.into())),
-        format!("  {pen} {}", num(penalty(last).into())),
+        format!(
+            "  {pen} {}",
+            num(f64::from(if vae { last.kl } else { penalty(last) }))
+        ),
     ];
     let mut x = inner.x;
     for (i, piece) in pieces.iter().enumerate() {

@@ -119,6 +119,17 @@ pub fn model_line(c: &ModelConfig, t: &Theme, sep: &str) -> Vec<String> {
             num(p.contractive)
         ));
     }
+    if c.is_vae() {
+        let warmup = match c.kl_warmup {
+            0 => String::new(),
+            n => format!(" (warm-up {n} steps)"),
+        };
+        regs.push(format!(
+            "{}={}{warmup}",
+            t.sym("β·KL", "beta*KL"),
+            num(p.kl)
+        ));
+    }
     let regs = if regs.is_empty() {
         "no penalty".to_string()
     } else {
@@ -130,10 +141,15 @@ pub fn model_line(c: &ModelConfig, t: &Theme, sep: &str) -> Vec<String> {
         format!("{sep}{regs}"),
         format!("{sep}{} lr {:.2e}", c.optimizer.name(), c.lr),
         format!(
-            "{sep}{}/{} h={}{tied}",
+            "{sep}{}/{} h={}{tied}{}",
             c.encoder.name(),
             c.decoder.name(),
-            c.hidden
+            c.hidden,
+            if c.is_vae() {
+                format!(" z={}", c.latent)
+            } else {
+                String::new()
+            }
         ),
     ]
 }
