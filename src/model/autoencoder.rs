@@ -38,8 +38,16 @@ impl Arch {
     }
 
     /// Number of scalars in θ.
+    /// (The sum of [`shapes`](Self::shapes), without building them: the
+    /// step's views ask for it.)
     pub fn len(&self) -> usize {
-        self.blocks().last().map_or(0, |(_, r)| r.end)
+        let (n, h, l) = (self.inputs, self.hidden, self.latent);
+        let middle = if self.is_vae() {
+            2 * (l * h + l) + h * l + h
+        } else {
+            0
+        };
+        h * n + h + middle + if self.tied { 0 } else { n * h } + n
     }
 
     pub fn is_empty(&self) -> bool {
@@ -112,10 +120,11 @@ pub fn views<F>(arch: Arch, theta: &[F]) -> Views<'_, F> {
     let (n, h) = (arch.inputs, arch.hidden);
     let (w1, rest) = theta.split_at(h * n);
     let b1 = &rest[..h];
-    // A VAE's middle blocks lie between b1 and the decoder's output layer.
-    let b2 = &theta[arch.block("b2")];
+    // W2 and b2 end θ; a VAE's middle blocks lie between b1 and them.
+    let b2_at = arch.len() - n;
+    let b2 = &theta[b2_at..b2_at + n];
     let w2 = (!arch.tied)
-        .then(|| ArrayView2::from_shape((n, h), &theta[arch.block("W2")]).expect("θ layout"));
+        .then(|| ArrayView2::from_shape((n, h), &theta[b2_at - n * h..b2_at]).expect("θ layout"));
     Views {
         w1: ArrayView2::from_shape((h, n), w1).expect("θ layout"),
         b1: ArrayView1::from(b1),
@@ -129,7 +138,7 @@ pub fn views_mut<F>(arch: Arch, theta: &mut [F]) -> ViewsMut<'_, F> {
     let (w1, rest) = theta.split_at_mut(h * n);
     let (b1, rest) = rest.split_at_mut(h);
     // Skip a VAE's middle blocks.
-    let middle = arch.block("b2").start - h * n - h - if arch.tied { 0 } else { n * h };
+    let middle = arch.len() - n - h * n - h - if arch.tied { 0 } else { n * h };
     let rest = &mut rest[middle..];
     let (w2, b2) = if arch.tied {
         (None, rest)
@@ -300,6 +309,33 @@ impl Objective {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `len` and the views' offsets, computed without the block list, agree with it.
+    #[test]
+    fn the_layout_arithmetic_matches_the_blocks() {
+        for arch in [
+            Arch::ae(5, 3, false),
+            Arch::ae(5, 3, true),
+            Arch {
+                latent: 2,
+                ..Arch::ae(5, 3, false)
+            },
+        ] {
+            let blocks = arch.blocks();
+            assert_eq!(arch.len(), blocks.last().unwrap().1.end);
+            let theta: Vec<f64> = (0..arch.len()).map(|i| i as f64).collect();
+            let v = views(arch, &theta);
+            assert_eq!(v.b2[0], arch.block("b2").start as f64);
+            assert_eq!(v.b2.len(), 5);
+            if let Some(w2) = v.w2 {
+                assert_eq!(w2[[0, 0]], arch.block("W2").start as f64);
+            }
+            let mut t = theta.clone();
+            let m = views_mut(arch, &mut t);
+            assert_eq!(m.b2[0], arch.block("b2").start as f64);
+            assert_eq!(m.b1[0], arch.block("b1").start as f64);
+        }
+    }
 
     /// With k-sparse tanh codes, a unit the mask switches off counts as 0 in
     /// ρ̂, not as tanh(0) mapped to 0.5.
