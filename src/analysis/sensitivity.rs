@@ -13,12 +13,13 @@ use rand_distr::StandardNormal;
 /// The two noise levels reported: "small but finite" and "infinitesimal".
 pub const SIGMAS: [f64; 2] = [0.1, 0.01];
 
-/// The mean gain ‖Δx̂‖ / ‖δ‖ on the rows of `x` at noise level `sigma`
-/// (δ drawn from a generator seeded with `seed`: the same δ for every model).
+/// The mean gain ‖Δx̂‖ / ‖δ‖ on the rows of `x`, whose reconstruction is
+/// `clean`, at noise level `sigma` (δ drawn from a generator seeded with
+/// `seed`: the same δ for every model).
 pub fn recon_gain(
     objective: &Objective,
     params: &Params<f32>,
-    x: &Array2<f32>,
+    (x, clean): (&Array2<f32>, &Array2<f32>),
     sigma: f64,
     seed: u64,
 ) -> f64 {
@@ -29,7 +30,6 @@ pub fn recon_gain(
     let delta = Array2::from_shape_fn(x.raw_dim(), |_| {
         (sigma * rng.sample::<f64, _>(StandardNormal)) as f32
     });
-    let clean = objective.forward(params, x).x_hat;
     let moved = objective.forward(params, &(x + &delta)).x_hat;
     let gains = (clean.rows().into_iter().zip(moved.rows())).zip(delta.rows());
     let sum: f64 = gains

@@ -162,24 +162,14 @@ impl Objective {
             .and(&vae.logvar)
             .and(&vae.eps)
             .for_each(|z, &mu, &lv, &e| *z = mu + (lv * F::of(0.5)).exp() * e);
-        gemm(vae.z3.view_mut(), vae.z.view(), Op::N, mid.w3, Op::T, false);
-        let b3 = mid.b3.as_slice().expect("θ is contiguous");
-        kernels::encode(
-            self.encoder,
-            flat(&mut vae.z3),
-            b3,
-            flat(&mut vae.h3),
-            flat(&mut vae.g3),
-        );
-        let w2 = v.w2.expect("a VAE is untied");
-        gemm(cache.z2.view_mut(), vae.h3.view(), Op::N, w2, Op::T, false);
-        let b2 = v.b2.as_slice().expect("θ is contiguous");
-        kernels::decode(
-            self.decoder,
-            flat(&mut cache.z2),
-            b2,
-            flat(&mut cache.x_hat),
-        );
+        let decoder = Decoder {
+            z3: &mut vae.z3,
+            h3: &mut vae.h3,
+            g3: &mut vae.g3,
+            z2: &mut cache.z2,
+            x_hat: &mut cache.x_hat,
+        };
+        self.vae_decode_into(params, &vae.z, decoder);
         self.unit_statistics(params, cache, m);
     }
 
@@ -299,28 +289,41 @@ impl Objective {
     /// The decoder alone: x̂ for each row of `z` (m × latent), as the lab
     /// draws samples from the prior and walks through the latent space.
     pub fn vae_decode<F: Real>(&self, params: &super::Params<F>, z: &Array2<F>) -> Array2<F> {
-        let (a, v, mid) = (params.arch, params.views(), middle(params.borrowed()));
-        let m = z.nrows();
-        let (mut z3, mut h3, mut g3) = (
-            Array2::zeros((m, a.hidden)),
-            Array2::zeros((m, a.hidden)),
-            Array2::zeros((m, a.hidden)),
-        );
-        gemm(z3.view_mut(), z.view(), Op::N, mid.w3, Op::T, false);
-        let b3 = mid.b3.as_slice().expect("θ is contiguous");
-        kernels::encode(
-            self.encoder,
-            flat(&mut z3),
-            b3,
-            flat(&mut h3),
-            flat(&mut g3),
-        );
-        let mut x_hat = Array2::zeros((m, a.inputs));
-        let mut z2 = Array2::zeros((m, a.inputs));
-        let w2 = v.w2.expect("a VAE is untied");
-        gemm(z2.view_mut(), h3.view(), Op::N, w2, Op::T, false);
-        let b2 = v.b2.as_slice().expect("θ is contiguous");
-        kernels::decode(self.decoder, flat(&mut z2), b2, flat(&mut x_hat));
+        let (m, a) = (z.nrows(), params.arch);
+        let hidden = || Array2::zeros((m, a.hidden));
+        let (mut z3, mut h3, mut g3) = (hidden(), hidden(), hidden());
+        let (mut z2, mut x_hat) = (Array2::zeros((m, a.inputs)), Array2::zeros((m, a.inputs)));
+        let decoder = Decoder {
+            z3: &mut z3,
+            h3: &mut h3,
+            g3: &mut g3,
+            z2: &mut z2,
+            x_hat: &mut x_hat,
+        };
+        self.vae_decode_into(params.borrowed(), z, decoder);
         x_hat
     }
+
+    /// The decoder from z: Z3, its codes and g', then Z2 and x̂, into `out`
+    /// (shaped for z's rows).
+    fn vae_decode_into<F: Real>(&self, params: ParamsRef<F>, z: &Array2<F>, out: Decoder<F>) {
+        let (v, mid) = (params.views(), middle(params));
+        gemm(out.z3.view_mut(), z.view(), Op::N, mid.w3, Op::T, false);
+        let b3 = mid.b3.as_slice().expect("θ is contiguous");
+        kernels::encode(self.encoder, flat(out.z3), b3, flat(out.h3), flat(out.g3));
+        let w2 = v.w2.expect("a VAE is untied");
+        gemm(out.z2.view_mut(), out.h3.view(), Op::N, w2, Op::T, false);
+        let b2 = v.b2.as_slice().expect("θ is contiguous");
+        kernels::decode(self.decoder, flat(out.z2), b2, flat(out.x_hat));
+    }
+}
+
+/// The decoder's buffers: its hidden layer (pre-activation, codes, g') and
+/// the output layer (pre-activation, x̂).
+struct Decoder<'a, F> {
+    z3: &'a mut Array2<F>,
+    h3: &'a mut Array2<F>,
+    g3: &'a mut Array2<F>,
+    z2: &'a mut Array2<F>,
+    x_hat: &'a mut Array2<F>,
 }

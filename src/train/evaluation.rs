@@ -47,7 +47,8 @@ impl Trainer {
                 .as_ref()
                 .map(|t| along_across(&objective, &slot.params, x, t)),
             elbo: (slot.params.arch.is_vae()).then(|| neg_elbo(&objective, &slot.params, x, 0)),
-            recon_gain: SIGMAS.map(|s| recon_gain(&objective, &slot.params, x, s, 0)),
+            recon_gain: SIGMAS
+                .map(|s| recon_gain(&objective, &slot.params, (x, &clean.x_hat), s, 0)),
         }
     }
 }

@@ -160,8 +160,10 @@ fn slow_views(
     let idx: Vec<usize> = (0..CODE_SAMPLES.min(val.len())).collect();
     let rows = val.rows(&idx);
     let cache = objective.forward(&slot.params, &rows);
-    let recon_gain = (!idx.is_empty())
-        .then(|| SIGMAS.map(|s| recon_gain(objective, &slot.params, &rows, s, 0) as f32));
+    let recon_gain = (!idx.is_empty()).then(|| {
+        let sample = (&rows, &cache.x_hat);
+        SIGMAS.map(|s| recon_gain(objective, &slot.params, sample, s, 0) as f32)
+    });
     let labels = val.label_rows(&idx);
     let vae = (slot.params.arch.is_vae() && !idx.is_empty())
         .then(|| Arc::new(vae_view(objective, &slot.params, &cache, labels.as_deref())));

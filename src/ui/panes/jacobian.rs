@@ -42,49 +42,41 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
         &fit(&now, width),
         t.title(false),
     );
-    if let Some(a) = m.along_across {
+    // The second line: what the model resists, the most telling first.
+    let second = if let Some(a) = m.along_across {
         // The contractive point on the toy curve: sensitive along it, not across.
-        let pieces = [
+        let pieces = vec![
             format!("along {}", num(a.along)),
             format!(" across {}", num(a.across)),
         ];
-        put(
-            buf,
-            inner,
-            inner.x,
-            inner.y + 1,
-            &fit(&pieces, width),
-            t.accent(),
-        );
+        Some((pieces, t.accent()))
     } else if let Some([large, small]) = m.recon_gain {
         // What a DAE and a CAE each resist: finite and small input moves.
-        let pieces = [
+        let pieces = vec![
             format!("{} gain {}", t.sym("x̂", "x_hat"), num(large.into())),
             format!(" ({}0.1)", t.sym("σ ", "sigma ")),
             format!(" {}", num(small.into())),
             format!(" ({}0.01)", t.sym("σ ", "sigma ")),
         ];
+        Some((pieces, t.accent()))
+    } else {
+        spread(&m.jacobian_units).map(|(lo, med, hi)| {
+            let pieces = vec![
+                format!("units min {}", num(lo.into())),
+                format!(" med {}", num(med.into())),
+                format!(" max {}", num(hi.into())),
+            ];
+            (pieces, t.dim())
+        })
+    };
+    if let Some((pieces, style)) = second {
         put(
             buf,
             inner,
             inner.x,
             inner.y + 1,
             &fit(&pieces, width),
-            t.accent(),
-        );
-    } else if let Some((lo, med, hi)) = spread(&m.jacobian_units) {
-        let units = [
-            format!("units min {}", num(lo.into())),
-            format!(" med {}", num(med.into())),
-            format!(" max {}", num(hi.into())),
-        ];
-        put(
-            buf,
-            inner,
-            inner.x,
-            inner.y + 1,
-            &fit(&units, width),
-            t.dim(),
+            style,
         );
     }
     let Some(series) = app.series(index) else {

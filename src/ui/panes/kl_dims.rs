@@ -3,13 +3,10 @@
 //! posterior is the prior), so the bars say how many the model really uses.
 
 use super::latent::{ACTIVE_KL, active};
-use super::{framed_fit, model, num, put, theme, who};
+use super::{EIGHTHS, framed_fit, model, num, put, theme, who};
 use crate::ui::app::App;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-
-/// Eighths of a cell, for bars finer than one row.
-const EIGHTHS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
     let t = theme(app);

@@ -23,6 +23,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Widget};
 
+/// Eighths of a cell, for bars finer than one row (ρ̂, KL per dimension).
+pub const EIGHTHS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
 /// The model a column shows, if the trainer has reported it.
 pub fn model(app: &App, index: usize) -> Option<&ModelView> {
     app.snapshot()?.models.get(index)

@@ -1,14 +1,11 @@
 //! Histogram of the hidden units' mean activations ρ̂_j over [0, 1], with the
 //! sparsity target ρ marked when the KL penalty is on.
 
-use super::{framed, model, num, put, put_wrapped, theme};
+use super::{EIGHTHS, framed, model, num, put, put_wrapped, theme};
 use crate::model::Activation;
 use crate::ui::app::App;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-
-/// Eighths of a cell, for bars finer than one row.
-const EIGHTHS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /// Counts of `values` in `bins` equal bins over [0, 1] (out-of-range values go to the end bins).
 pub fn histogram(values: &[f32], bins: usize) -> Vec<usize> {
