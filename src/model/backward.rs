@@ -46,6 +46,28 @@ impl Objective {
         self.value_and_gradient_at(params.borrowed(), x, x_tilde, grad, ws)
     }
 
+    /// [`value_and_gradient_into`](Self::value_and_gradient_into), except
+    /// that after a split batch the gradient is left in two parts, `grad`
+    /// and [`ws.second_half()`](Workspace::second_half), for the optimiser
+    /// to sum in its own pass ([`Optimizer::step_kept_sum`](crate::optim::Optimizer::step_kept_sum)):
+    /// the training step's path, one pass over θ-sized memory fewer.
+    pub fn value_and_gradient_parts<F: Real>(
+        &self,
+        params: &Params<F>,
+        x: &Array2<F>,
+        x_tilde: &Array2<F>,
+        grad: &mut [F],
+        ws: &mut Workspace<F>,
+    ) -> Terms {
+        let params = params.borrowed();
+        ws.halves = false;
+        if params.arch.is_vae() {
+            return self.vae_value_and_gradient(params, x, x_tilde, grad, ws);
+        }
+        let split = splits(params.arch, x.nrows());
+        self.value_and_gradient_split(params, x, x_tilde, grad, ws, split)
+    }
+
     /// [`value_and_gradient_into`](Self::value_and_gradient_into) at a
     /// borrowed θ (an optimiser's trial point, without copying it).
     ///
@@ -63,19 +85,22 @@ impl Objective {
         grad: &mut [F],
         ws: &mut Workspace<F>,
     ) -> Terms {
-        let (m, arch) = (x.nrows(), params.arch);
-        if arch.is_vae() {
+        ws.halves = false;
+        if params.arch.is_vae() {
             return self.vae_value_and_gradient(params, x, x_tilde, grad, ws);
         }
-        let split = linalg::batch_split()
-            && linalg::threads() > 1
-            && m >= 2
-            && m * arch.inputs * arch.hidden >= SPLIT_FROM;
-        self.value_and_gradient_split(params, x, x_tilde, grad, ws, split)
+        let split = splits(params.arch, x.nrows());
+        let terms = self.value_and_gradient_split(params, x, x_tilde, grad, ws, split);
+        if let Some(second) = ws.second_half() {
+            kernels::add_into(grad, second);
+            ws.halves = false;
+        }
+        terms
     }
 
-    /// [`value_and_gradient_at`](Self::value_and_gradient_at), the batch
-    /// split in two halves or not (whatever its size: the tests compare both).
+    /// [`value_and_gradient_parts`](Self::value_and_gradient_parts), the
+    /// batch split in two halves or not (whatever its size: the tests
+    /// compare both); a split leaves its halves in `grad` and `ws.grad2`.
     pub(crate) fn value_and_gradient_split<F: Real>(
         &self,
         params: ParamsRef<F>,
@@ -104,6 +129,7 @@ impl Objective {
         let x = x.as_slice().expect("standard layout");
         // The KL term's ∂/∂h needs ρ̂ of the whole batch: the codes first.
         let coupled = p.sparsity.is_some();
+        ws.halves = split;
         let Workspace {
             cache,
             dz2,
@@ -112,6 +138,7 @@ impl Objective {
             norms,
             ones,
             grad2,
+            halves: _,
         } = ws;
         let mut recon = 0.0;
         for phase in [Phase::Encode, Phase::Backward] {
@@ -166,9 +193,7 @@ impl Objective {
                 self.unit_statistics(params, cache, m);
             }
         }
-        if split {
-            kernels::add_into(grad, grad2);
-        }
+        // The penalties below are added into the first part: the sum is the same.
         let mut g = views_mut(arch, grad);
         // Penalties on the weights: one pass over W1's rows, one over W2.
         let tied = v.w2.is_none();
@@ -335,7 +360,7 @@ impl Objective {
         let p = &self.penalties;
         let m = cache.h.nrows().max(1) as f64;
         let v = params.views();
-        let sq = |w: &[F]| sum_lanes(w.len(), |j| w[j] * w[j]).f64();
+        let sq = |w: &[F]| kernels::sum_squares(w).f64();
         let weight_decay = if p.weight_decay > 0.0 {
             let w1_sq = sq(v.w1.as_slice().expect("θ is contiguous"));
             let w2_sq =
@@ -375,6 +400,15 @@ impl Objective {
 /// batch over two threads: ae-784-256's 25.7 M splits, digits-64-25's 51 k
 /// does not (measured in BENCHMARKS.md).
 const SPLIT_FROM: usize = 1 << 22;
+
+/// Whether a batch of `m` splits over two threads: a large enough step, on
+/// two or more threads, unless `AELAB_BATCH_SPLIT=0`.
+fn splits(arch: super::Arch, m: usize) -> bool {
+    linalg::batch_split()
+        && linalg::threads() > 1
+        && m >= 2
+        && m * arch.inputs * arch.hidden >= SPLIT_FROM
+}
 
 /// The two passes over the rows: the codes, then the rest of the step.
 #[derive(Clone, Copy, PartialEq, Eq)]

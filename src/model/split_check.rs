@@ -53,12 +53,18 @@ fn split_batch_gives_the_whole_batch_terms_gradient_and_cache() {
                         loss,
                         penalties,
                     };
+                    // A split leaves its halves in two parts (the training
+                    // step's path); they are summed here.
                     let run = |split| {
                         let mut grad = vec![f64::NAN; arch.len()];
                         let mut ws = Workspace::new();
                         let at = params.borrowed();
                         let terms = objective
                             .value_and_gradient_split(at, &x, &x_tilde, &mut grad, &mut ws, split);
+                        assert_eq!(ws.second_half().is_some(), split);
+                        if let Some(other) = ws.second_half() {
+                            grad.iter_mut().zip(other).for_each(|(g, o)| *g += o);
+                        }
                         (terms, grad, ws.cache)
                     };
                     let (whole, split) = (run(false), run(true));

@@ -4,6 +4,7 @@
 use super::{Optimizer, OptimizerState, StateMismatch};
 use crate::model::Real;
 use crate::model::kernels::all_finite;
+use crate::model::linalg;
 use crate::model::simd::vectorised;
 
 pub const BETA1: f64 = 0.9;
@@ -74,15 +75,32 @@ impl<F: Real> Optimizer<F> for Adam<F> {
     /// once instead of three times (1.6 MB a step for ae-784-256).
     fn step_kept(&mut self, theta: &mut [F], grad: &[F], before: &mut [F]) -> bool {
         let k = self.next_constants(theta, grad);
-        let state = self.m.chunks_mut(BLOCK).zip(self.v.chunks_mut(BLOCK));
-        let data = theta.chunks_mut(BLOCK).zip(grad.chunks(BLOCK));
-        let mut finite = true;
-        for (((t, g), (m, v)), b) in data.zip(state).zip(before.chunks_mut(BLOCK)) {
-            b.copy_from_slice(t);
-            update(t, m, v, g, k);
-            finite &= all_finite(t);
-        }
-        finite
+        let (m, v) = (&mut self.m[..], &mut self.v[..]);
+        kept_blocks(
+            Stretch {
+                theta,
+                m,
+                v,
+                before,
+            },
+            grad,
+            None,
+            k,
+        )
+    }
+
+    /// The sum of the two halves' gradients, the copy, the update and the
+    /// check in one pass, θ cut in two stretches updated on two threads when
+    /// it is large and the step has them (the same numbers either way: each
+    /// element's update reads only its own).
+    fn step_kept_sum(
+        &mut self,
+        theta: &mut [F],
+        grad: &mut [F],
+        other: Option<&[F]>,
+        before: &mut [F],
+    ) -> bool {
+        self.step_kept_sum_on(linalg::threads(), theta, grad, other, before)
     }
 
     fn lr(&self) -> f64 {
@@ -110,6 +128,95 @@ impl<F: Real> Optimizer<F> for Adam<F> {
     }
 }
 
+impl<F: Real> Adam<F> {
+    /// [`Optimizer::step_kept_sum`] on at most `threads` threads.
+    fn step_kept_sum_on(
+        &mut self,
+        threads: usize,
+        theta: &mut [F],
+        grad: &[F],
+        other: Option<&[F]>,
+        before: &mut [F],
+    ) -> bool {
+        let k = self.next_constants(theta, grad);
+        let all = Stretch {
+            theta,
+            m: &mut self.m,
+            v: &mut self.v,
+            before,
+        };
+        if all.theta.len() < PARALLEL_FROM || threads < 2 {
+            return kept_blocks(all, grad, other, k);
+        }
+        // Cut at a block boundary, so each thread's blocks are whole.
+        let cut = (all.theta.len() / 2).div_ceil(BLOCK) * BLOCK;
+        let (a, b) = all.split_at(cut);
+        let (ga, gb) = grad.split_at(cut);
+        let (oa, ob) = match other.map(|o| o.split_at(cut)) {
+            Some((oa, ob)) => (Some(oa), Some(ob)),
+            None => (None, None),
+        };
+        let (fa, fb) = rayon::join(|| kept_blocks(a, ga, oa, k), || kept_blocks(b, gb, ob, k));
+        fa && fb
+    }
+}
+
+/// θ's parameters from this many up are updated on two threads (ae-784-256
+/// has 403,984; digits-64-25's 3,289 stay on one).
+const PARALLEL_FROM: usize = 4 * BLOCK;
+
+/// A stretch of θ with its moments and the copy of it kept before the step.
+struct Stretch<'a, F> {
+    theta: &'a mut [F],
+    m: &'a mut [F],
+    v: &'a mut [F],
+    before: &'a mut [F],
+}
+
+impl<'a, F> Stretch<'a, F> {
+    fn split_at(self, at: usize) -> (Stretch<'a, F>, Stretch<'a, F>) {
+        let (ta, tb) = self.theta.split_at_mut(at);
+        let (ma, mb) = self.m.split_at_mut(at);
+        let (va, vb) = self.v.split_at_mut(at);
+        let (ba, bb) = self.before.split_at_mut(at);
+        let a = Stretch {
+            theta: ta,
+            m: ma,
+            v: va,
+            before: ba,
+        };
+        let b = Stretch {
+            theta: tb,
+            m: mb,
+            v: vb,
+            before: bb,
+        };
+        (a, b)
+    }
+}
+
+/// Block by block over a stretch: keep θ, update it from `grad` (+ `other`),
+/// check it. Returns whether the stretch is all finite afterwards.
+fn kept_blocks<F: Real>(
+    s: Stretch<'_, F>,
+    grad: &[F],
+    other: Option<&[F]>,
+    k: Constants<F>,
+) -> bool {
+    let state = s.m.chunks_mut(BLOCK).zip(s.v.chunks_mut(BLOCK));
+    let data = s.theta.chunks_mut(BLOCK).zip(grad.chunks(BLOCK));
+    let mut finite = true;
+    for (i, (((t, g), (m, v)), b)) in data.zip(state).zip(s.before.chunks_mut(BLOCK)).enumerate() {
+        b.copy_from_slice(t);
+        match other {
+            Some(o) => update_sum(t, m, v, g, &o[i * BLOCK..i * BLOCK + g.len()], k),
+            None => update(t, m, v, g, k),
+        }
+        finite &= all_finite(t);
+    }
+    finite
+}
+
 /// The scalars of one Adam step.
 #[derive(Clone, Copy)]
 struct Constants<F> {
@@ -126,6 +233,19 @@ vectorised! {
     /// One fused pass over a stretch of θ, its moments and its gradient.
     fn update<F: Real>(theta: &mut [F], m: &mut [F], v: &mut [F], grad: &[F], k: Constants<F>) {
         for (((t, m), v), &g) in theta.iter_mut().zip(m).zip(v).zip(grad) {
+            *m = k.b1 * *m + (k.one - k.b1) * g;
+            *v = k.b2 * *v + (k.one - k.b2) * g * g;
+            let (m_hat, v_hat) = (*m * k.c1, *v * k.c2);
+            *t -= k.lr * m_hat / (v_hat.sqrt() + k.eps);
+        }
+    }
+}
+
+vectorised! {
+    /// [`update`] from the gradient `ga + gb` (a split batch's two halves).
+    fn update_sum<F: Real>(theta: &mut [F], m: &mut [F], v: &mut [F], ga: &[F], gb: &[F], k: Constants<F>) {
+        for ((((t, m), v), &ga), &gb) in theta.iter_mut().zip(m).zip(v).zip(ga).zip(gb) {
+            let g = ga + gb;
             *m = k.b1 * *m + (k.one - k.b1) * g;
             *v = k.b2 * *v + (k.one - k.b2) * g * g;
             let (m_hat, v_hat) = (*m * k.c1, *v * k.c2);
@@ -178,6 +298,30 @@ mod tests {
         let mut bad = grad.clone();
         bad[2 * BLOCK + 1] = f32::INFINITY;
         assert!(!fused.step_kept(&mut a, &bad, &mut before));
+    }
+
+    /// The summing step, on one thread or two, is the sum then step_kept, bit for bit.
+    #[test]
+    fn adam_step_kept_sum_is_sum_then_step_kept_on_any_threads() {
+        let n = 5 * BLOCK + 7;
+        let theta: Vec<f32> = (0..n).map(|i| (i as f32 * 0.37).sin()).collect();
+        let ga: Vec<f32> = (0..n).map(|i| (i as f32 * 0.11).cos()).collect();
+        let gb: Vec<f32> = (0..n).map(|i| (i as f32 * 0.23).sin() * 0.5).collect();
+        let summed: Vec<f32> = ga.iter().zip(&gb).map(|(a, b)| a + b).collect();
+        for threads in [1, 2] {
+            let (mut fused, mut plain) = (Adam::<f32>::new(1e-2, n), Adam::<f32>::new(1e-2, n));
+            let (mut a, mut b) = (theta.clone(), theta.clone());
+            let (mut before_a, mut before_b) = (vec![0.0; n], vec![0.0; n]);
+            for _ in 0..3 {
+                let g = ga.clone();
+                assert!(fused.step_kept_sum_on(threads, &mut a, &g, Some(&gb), &mut before_a));
+                assert!(plain.step_kept(&mut b, &summed, &mut before_b));
+                assert_eq!((&a, &before_a), (&b, &before_b), "{threads} threads");
+            }
+            let mut bad = ga.clone();
+            bad[n - 2] = f32::NAN;
+            assert!(!fused.step_kept_sum_on(threads, &mut a, &bad, Some(&gb), &mut before_a));
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub use sgd::Sgd;
 pub use state::{OptimizerState, StateMismatch};
 
 use crate::model::Real;
-use crate::model::kernels::all_finite;
+use crate::model::kernels::{add_into, all_finite};
 
 /// Which optimiser trains the model (configuration and presets name it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -84,6 +84,22 @@ pub trait Optimizer<F: Real>: Send {
         before.copy_from_slice(theta);
         self.step(theta, grad);
         all_finite(theta)
+    }
+    /// [`step_kept`](Self::step_kept) on the gradient `grad + other`: the
+    /// two halves of a batch split over two threads
+    /// ([`Objective::value_and_gradient_parts`](crate::model::Objective::value_and_gradient_parts)),
+    /// summed into `grad` first, or within the update's own pass (Adam).
+    fn step_kept_sum(
+        &mut self,
+        theta: &mut [F],
+        grad: &mut [F],
+        other: Option<&[F]>,
+        before: &mut [F],
+    ) -> bool {
+        if let Some(other) = other {
+            add_into(grad, other);
+        }
+        self.step_kept(theta, grad, before)
     }
 }
 

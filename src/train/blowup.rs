@@ -87,10 +87,16 @@ impl Watch {
     }
 }
 
+/// ‖θ‖, in one vectorised f32 pass; in f64 when that overflows (weights
+/// past about 1e17, which the message should still give as a number).
 fn norm(theta: &[f32]) -> f64 {
+    let fast = f64::from(crate::model::kernels::sum_squares(theta));
+    if fast.is_finite() {
+        return fast.sqrt();
+    }
     theta
         .iter()
-        .map(|&v| f64::from(v) * f64::from(v))
+        .map(|&v| f64::from(v).powi(2))
         .sum::<f64>()
         .sqrt()
 }

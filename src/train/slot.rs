@@ -179,15 +179,16 @@ impl Slot {
         let finite;
         let terms = match &mut self.stepper {
             Stepper::FirstOrder(opt) => {
-                let terms = objective.value_and_gradient_into(
+                // A split batch's two gradient halves are summed in the update's pass.
+                let terms = objective.value_and_gradient_parts(
                     &self.params,
                     x,
                     x_tilde,
                     &mut self.grad,
                     &mut self.ws,
                 );
-                let theta = &mut self.params.theta;
-                finite = opt.step_kept(theta, &self.grad, &mut self.backup);
+                let (theta, other) = (&mut self.params.theta, self.ws.second_half());
+                finite = opt.step_kept_sum(theta, &mut self.grad, other, &mut self.backup);
                 terms
             }
             Stepper::Lbfgs(lbfgs) => {
