@@ -184,6 +184,24 @@ vectorised! {
     }
 }
 
+/// Σ f(v_j) over a slice, in 16 independent partial sums over whole chunks
+/// of it: no index, so no bounds check to keep the loop from vectorising
+/// (`all_finite` on ae-784-256's θ: 195 µs through [`sum_lanes`], 26 µs
+/// through this).
+#[inline(always)]
+pub fn sum_over<F: Real>(v: &[F], f: impl Fn(F) -> F) -> F {
+    const LANES: usize = 16;
+    let mut acc = [F::zero(); LANES];
+    let chunks = v.chunks_exact(LANES);
+    let tail = chunks.remainder().iter().fold(F::zero(), |s, &x| s + f(x));
+    for chunk in chunks {
+        for (a, &x) in acc.iter_mut().zip(chunk) {
+            *a += f(x);
+        }
+    }
+    acc.iter().fold(tail, |s, &a| s + a)
+}
+
 /// Σ_j f(j) for j < n, in 16 independent partial sums (vectorisable).
 #[inline(always)]
 pub fn sum_lanes<F: Real>(n: usize, f: impl Fn(usize) -> F) -> F {
@@ -209,10 +227,10 @@ vectorised! {
 }
 
 vectorised! {
-    /// Σ v², in [`sum_lanes`]'s independent partial sums (a sequential sum
+    /// Σ v², in [`sum_over`]'s independent partial sums (a sequential sum
     /// over ae-784-256's θ is a chain of 403,984 dependent adds).
     pub fn sum_squares<F: Real>(v: &[F]) -> F {
-        sum_lanes(v.len(), |j| v[j] * v[j])
+        sum_over(v, |x| x * x)
     }
 }
 
@@ -221,7 +239,7 @@ vectorised! {
     /// (so it vectorises): 0 · v is 0 for a finite v and NaN otherwise, and
     /// a NaN survives the sum.
     pub fn all_finite<F: Real>(v: &[F]) -> bool {
-        sum_lanes(v.len(), |j| v[j] * F::zero()) == F::zero()
+        sum_over(v, |x| x * F::zero()) == F::zero()
     }
 }
 
@@ -241,7 +259,7 @@ vectorised! {
     pub fn row_norms2_into<F: Real>(w: &[F], out: &mut [F]) {
         let n = w.len() / out.len().max(1);
         for (row, o) in w.chunks_exact(n.max(1)).zip(out.iter_mut()) {
-            *o = sum_lanes(n, |j| row[j] * row[j]);
+            *o = sum_over(row, |x| x * x);
         }
     }
 }
