@@ -10,6 +10,12 @@
 //!   random moment of the frame cycle; the frame must show the new lr in
 //!   the status line. Also: until a snapshot says the trainer applied it.
 //!
+//! - `throughput`: the demo's training rate headless (the trainer's loop on
+//!   this thread, as `aelab train` runs it) and with the lab open (the
+//!   trainer behind a `Worker`, building its snapshots, and a 120x40 frame
+//!   drawn into a buffer every 33 ms from the latest one), 4 s each,
+//!   alternated three times.
+//!
 //! No timed assertions: figures only.
 
 use aelab::cli::{load_data, load_preset};
@@ -44,6 +50,86 @@ fn main() {
     if wanted("key") {
         key_latency();
     }
+    if wanted("throughput") {
+        throughput();
+    }
+}
+
+/// How long each way of `throughput` trains.
+const SPAN: Duration = Duration::from_secs(4);
+
+fn demo_trainer() -> Trainer {
+    let preset = load_preset("demo", &[]).expect("the demo preset");
+    let (train, val) = load_data(&preset).expect("the demo's data");
+    Trainer::new(preset, train, val).expect("the demo trains")
+}
+
+/// Samples a second of the demo trained headless for `SPAN`.
+fn headless() -> f64 {
+    let mut trainer = demo_trainer();
+    let batch = trainer.preset().batch;
+    let started = Instant::now();
+    let mut steps = 0;
+    while started.elapsed() < SPAN {
+        trainer.step().expect("the demo trains");
+        steps += 1;
+    }
+    (steps * batch) as f64 / started.elapsed().as_secs_f64()
+}
+
+/// Samples a second of the demo behind the lab's loop for `SPAN`, measured
+/// between the first and the last snapshot's step.
+fn lab_open() -> f64 {
+    let trainer = demo_trainer();
+    let batch = trainer.preset().batch;
+    let (commands, snapshots, thread) = Worker::spawn(trainer).split();
+    let mut app = App::new(options());
+    let (mut first, mut last) = (None, None);
+    let started = Instant::now();
+    while started.elapsed() < SPAN {
+        while let Ok(s) = snapshots.try_recv() {
+            let seen = (s.step, Instant::now());
+            first.get_or_insert(seen);
+            last = Some(seen);
+            app.absorb(s);
+        }
+        frame::fit(&mut app, 120, 40);
+        drop(render_buffer(&app, 120, 40));
+        std::thread::sleep(FRAME);
+    }
+    drop(commands);
+    drop(snapshots);
+    let _ = thread.join();
+    match (first, last) {
+        (Some((s0, t0)), Some((s1, t1))) => {
+            ((s1 - s0) as usize * batch) as f64 / (t1 - t0).as_secs_f64()
+        }
+        _ => 0.0,
+    }
+}
+
+fn throughput() {
+    let (mut bare, mut lab) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        bare.push(headless());
+        lab.push(lab_open());
+    }
+    let show = |v: &[f64]| {
+        let v: Vec<String> = v.iter().map(|r| format!("{r:.0}")).collect();
+        v.join(" · ")
+    };
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "the demo's samples/s, {}s each, alternated:",
+        SPAN.as_secs()
+    );
+    println!("  headless (the trainer's loop)     {}", show(&bare));
+    println!("  lab open (Worker + 120x40 frames) {}", show(&lab));
+    let ratio = median(&mut lab) / median(&mut bare);
+    println!("  lab open / headless, medians: {:.1} %", 100.0 * ratio);
 }
 
 fn frames() {

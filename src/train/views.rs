@@ -13,6 +13,7 @@ use crate::analysis::sensitivity::{SIGMAS, recon_gain};
 use crate::data::Dataset;
 use crate::model::{Activation, Cache, Objective, Params};
 use ndarray::{Array2, Axis};
+use rayon::prelude::*;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -53,9 +54,11 @@ impl Trainer {
             val,
             pca: self.pca_reference.as_deref(),
         };
+        // Each model's views on a thread of the pool: the training waits for
+        // the snapshot, so its models' views are built side by side.
         let models = self
             .slots
-            .iter_mut()
+            .par_iter_mut()
             .map(|slot| {
                 let objective = slot.config.objective();
                 let slow = slow_views(
