@@ -1,8 +1,11 @@
-//! `cargo bench --bench ui [-- frame|key]`: what the lab's drawing costs.
+//! `cargo bench --bench ui [-- frame|filters|key|throughput]`: what the lab's drawing costs.
 //!
 //! - `frame`: from the hand-built fixture snapshot (two models, 64 filters
 //!   of 28×28), a whole frame at 120x40, 80x24 and 200x60 in each draw mode;
 //!   the median time of one call.
+//! - `filters`: one model's filter page alone (60x20, about its pane in a
+//!   120x40 frame, 8x4-cell tiles: as many 28×28 filters as fit, each
+//!   normalised and rasterised), in each draw mode.
 //! - `key`: the time from a key press to the first drawn frame that shows
 //!   it, while the demo trains on both cores behind a `Worker`: the lab's
 //!   loop (`ui::run`) without the terminal, a 120x40 frame drawn into a
@@ -20,10 +23,13 @@
 
 use aelab::cli::{load_data, load_preset};
 use aelab::train::{Trainer, Worker};
+use aelab::ui::panes::filters;
 use aelab::ui::{Action, App, ColorDepth, UiOptions, fixture, frame, render_buffer};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use std::sync::mpsc::TryRecvError;
 use std::time::{Duration, Instant};
 
@@ -46,6 +52,9 @@ fn main() {
     let wanted = |name: &str| filter.as_ref().is_none_or(|f| name.contains(f.as_str()));
     if wanted("frame") {
         frames();
+    }
+    if wanted("filters") {
+        filter_page();
     }
     if wanted("key") {
         key_latency();
@@ -145,6 +154,22 @@ fn frames() {
             report(&name, time(|| drop(render_buffer(&app, w, h))), 0);
             app.update(Action::NextDrawMode);
         }
+    }
+}
+
+fn filter_page() {
+    let mut app = App::new(options());
+    app.absorb(fixture::snapshot(0, 0..400));
+    let area = Rect::new(0, 0, 60, 20);
+    for mode in ["half-blocks", "braille", "ascii"] {
+        let mut buf = Buffer::empty(area);
+        let name = format!("filter page 60x20 {mode}");
+        report(
+            &name,
+            time(|| filters::render(&app, 0, area, &mut buf, (8, 4))),
+            0,
+        );
+        app.update(Action::NextDrawMode);
     }
 }
 
