@@ -53,15 +53,14 @@ impl Objective {
     /// the training step's path, one pass over θ-sized memory fewer.
     pub fn value_and_gradient_parts<F: Real>(
         &self,
-        params: &Params<F>,
+        params: ParamsRef<F>,
         x: &Array2<F>,
         x_tilde: &Array2<F>,
         grad: &mut [F],
         ws: &mut Workspace<F>,
     ) -> Terms {
-        let params = params.borrowed();
-        ws.halves = false;
         if params.arch.is_vae() {
+            ws.halves = false;
             return self.vae_value_and_gradient(params, x, x_tilde, grad, ws);
         }
         let split = splits(params.arch, x.nrows());
@@ -85,12 +84,7 @@ impl Objective {
         grad: &mut [F],
         ws: &mut Workspace<F>,
     ) -> Terms {
-        ws.halves = false;
-        if params.arch.is_vae() {
-            return self.vae_value_and_gradient(params, x, x_tilde, grad, ws);
-        }
-        let split = splits(params.arch, x.nrows());
-        let terms = self.value_and_gradient_split(params, x, x_tilde, grad, ws, split);
+        let terms = self.value_and_gradient_parts(params, x, x_tilde, grad, ws);
         if let Some(second) = ws.second_half() {
             kernels::add_into(grad, second);
             ws.halves = false;

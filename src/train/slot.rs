@@ -181,7 +181,7 @@ impl Slot {
             Stepper::FirstOrder(opt) => {
                 // A split batch's two gradient halves are summed in the update's pass.
                 let terms = objective.value_and_gradient_parts(
-                    &self.params,
+                    self.params.borrowed(),
                     x,
                     x_tilde,
                     &mut self.grad,

@@ -55,8 +55,9 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
         let pieces = vec![
             format!("{} gain {}", t.sym("x̂", "x_hat"), num(large.into())),
             format!(" ({}0.1)", t.sym("σ ", "sigma ")),
-            format!(" {}", num(small.into())),
-            format!(" ({}0.01)", t.sym("σ ", "sigma ")),
+            // One piece with its label: shown together or not at all (a
+            // bare second number read as part of the first).
+            format!(" {} ({}0.01)", num(small.into()), t.sym("σ ", "sigma ")),
         ];
         Some((pieces, t.accent()))
     } else {
