@@ -48,12 +48,17 @@ pub fn locality(filter: ArrayView1<f32>, shape: (usize, usize), live: &[bool]) -
     if total <= 0.0 {
         return None;
     }
+    // Each row's sums over k columns first, then k of them down: the same
+    // additions in the same order as summing every window whole, 3× fewer.
+    let across = cols - k + 1;
+    let row_sums: Vec<f32> = energy
+        .chunks_exact(cols)
+        .flat_map(|row| row.windows(k).map(|w| w.iter().sum::<f32>()))
+        .collect();
     let mut best = 0.0f32;
     for r in 0..=rows - k {
-        for c in 0..=cols - k {
-            let window: f32 = (r..r + k)
-                .map(|y| energy[y * cols + c..y * cols + c + k].iter().sum::<f32>())
-                .sum();
+        for c in 0..across {
+            let window: f32 = (r..r + k).map(|y| row_sums[y * across + c]).sum();
             best = best.max(window);
         }
     }
@@ -110,5 +115,43 @@ mod tests {
         w[0] = 1.0;
         w[63] = 100.0;
         assert_eq!(locality(w.view(), shape, &live), Some(1.0));
+    }
+
+    /// The row-sums-first search finds the same best window, to the bit, as
+    /// summing every k × k window whole (on non-square shapes too).
+    #[test]
+    fn the_separable_window_search_matches_summing_each_window() {
+        for (seed, shape) in [(1u64, (28, 28)), (2, (12, 20)), (3, (9, 6))] {
+            let (rows, cols) = shape;
+            let mut state = seed;
+            let filter = Array1::from_shape_fn(rows * cols, |_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+            });
+            let live: Vec<bool> = (0..rows * cols).map(|i| i % 7 != 0).collect();
+            let k = window(shape).unwrap();
+            let energy: Vec<f32> = filter
+                .iter()
+                .zip(&live)
+                .map(|(&w, &l)| if l { w * w } else { 0.0 })
+                .collect();
+            let mut best = 0.0f32;
+            for r in 0..=rows - k {
+                for c in 0..=cols - k {
+                    let sum: f32 = (r..r + k)
+                        .map(|y| energy[y * cols + c..y * cols + c + k].iter().sum::<f32>())
+                        .sum();
+                    best = best.max(sum);
+                }
+            }
+            let total: f32 = energy.iter().sum();
+            assert_eq!(
+                locality(filter.view(), shape, &live),
+                Some(best / total),
+                "{shape:?}"
+            );
+        }
     }
 }

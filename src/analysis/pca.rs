@@ -117,19 +117,54 @@ impl PcaReference {
 
 /// Each row of `h` (k × units, e.g. codes) projected on its first two
 /// principal components, centred; empty when there are fewer than 2 units or rows.
+///
+/// The projections are U₂S₂ of the centred codes' SVD, found from the
+/// smaller of their two Gram matrices (units² or rows²) by a symmetric
+/// eigendecomposition: the lab redraws this plane every second, and the
+/// demo's 500 × 196 codes took 21 ms by the full SVD. Each axis is turned
+/// so that the sample farthest along it lies on its positive side, so the
+/// picture does not flip between redraws when the codes barely change.
 pub fn principal_plane(h: &Array2<f32>) -> Vec<(f64, f64)> {
     let x: Array2<f64> = h.mapv(f64::from);
+    let (rows, units) = x.dim();
     let Some(mean) = x.mean_axis(ndarray::Axis(0)) else {
         return Vec::new();
     };
-    let centred = &x - &mean;
-    match pca(&centred, 2.min(x.ncols()).min(x.nrows())) {
-        Ok(p) if p.components.ncols() == 2 => {
-            let z = centred.dot(&p.components);
-            z.rows().into_iter().map(|r| (r[0], r[1])).collect()
-        }
-        _ => Vec::new(),
+    if rows < 2 || units < 2 {
+        return Vec::new();
     }
+    let centred = &x - &mean;
+    let by_units = units <= rows;
+    let gram = if by_units {
+        centred.t().dot(&centred)
+    } else {
+        centred.dot(&centred.t())
+    };
+    let Ok(eigen) = to_faer(&gram).self_adjoint_eigen(faer::Side::Lower) else {
+        return Vec::new();
+    };
+    // Nondecreasing eigenvalues: the top two are the last columns.
+    let (u, n) = (eigen.U(), gram.nrows());
+    let axis = |c: usize| -> Vec<f64> {
+        let vector = ndarray::Array1::from_shape_fn(n, |i| u[(i, c)]);
+        let along = if by_units {
+            // z = X v.
+            centred.dot(&vector)
+        } else {
+            // z = u s, with s = √λ = ‖Xᵀu‖.
+            let s = eigen.S().column_vector()[c].max(0.0).sqrt();
+            vector * s
+        };
+        let far =
+            along
+                .iter()
+                .copied()
+                .fold(0.0, |a: f64, z| if z.abs() > a.abs() { z } else { a });
+        let sign = if far < 0.0 { -1.0 } else { 1.0 };
+        along.iter().map(|z| sign * z).collect()
+    };
+    let (first, second) = (axis(n - 1), axis(n - 2));
+    first.into_iter().zip(second).collect()
 }
 
 /// Σ_i ‖x_i − P x_i‖² for the projection P onto orthonormal `basis` (inputs × k).
@@ -226,5 +261,43 @@ mod tests {
         assert!(cos.iter().all(|&c| c > 0.999), "{cos:?}");
         let rest: f64 = p.singular_values[2..].iter().map(|s| s * s).sum();
         assert!((projection_error(&x, &p.components) - rest).abs() < 1e-9 * rest.max(1.0));
+    }
+
+    /// The plane from either Gram matrix is the SVD's U₂S₂ (each axis up to
+    /// its sign), with the farthest sample of each axis on its positive side.
+    #[test]
+    fn principal_plane_is_the_svd_projection_from_either_gram_matrix() {
+        use rand::RngExt;
+        let mut rng = StdRng::seed_from_u64(5);
+        for (rows, units) in [(60, 7), (6, 40)] {
+            let h = Array2::from_shape_fn((rows, units), |(_, j)| {
+                (1.0 + 3.0 / (1.0 + j as f32)) * (rng.random::<f32>() - 0.5)
+            });
+            let plane = principal_plane(&h);
+            assert_eq!(plane.len(), rows);
+            let x = h.mapv(f64::from);
+            let centred = &x - &x.mean_axis(ndarray::Axis(0)).unwrap();
+            let p = pca(&centred, 2).unwrap();
+            let z = centred.dot(&p.components);
+            for axis in 0..2 {
+                let got: Vec<f64> = plane.iter().map(|p| [p.0, p.1][axis]).collect();
+                let far = got
+                    .iter()
+                    .copied()
+                    .fold(0.0, |a: f64, g| if g.abs() > a.abs() { g } else { a });
+                assert!(
+                    far > 0.0,
+                    "{rows}x{units} axis {axis}: farthest sample at {far}"
+                );
+                let sign = got[0].signum() * z[[0, axis]].signum();
+                for (g, want) in got.iter().zip(z.column(axis)) {
+                    assert!(
+                        (g - sign * want).abs() < 1e-9,
+                        "{rows}x{units} axis {axis}: {g} vs {want}"
+                    );
+                }
+            }
+        }
+        assert!(principal_plane(&Array2::zeros((1, 5))).is_empty());
     }
 }

@@ -25,6 +25,16 @@ pub struct SlowViews {
     /// The reconstruction's gain at `sensitivity::SIGMAS` on validation samples.
     pub recon_gain: Option<[f32; 2]>,
 }
+
+/// The slow views last shown: the step and time they were built at, and
+/// what building them cost (which decides when they are built again).
+#[derive(Clone)]
+pub struct LastSlow {
+    pub step: u64,
+    pub at: Instant,
+    pub cost: Duration,
+    pub views: SlowViews,
+}
 use super::TrainRng;
 use crate::model::kernels::all_finite;
 use crate::model::{Cache, Loss, Params, ParamsRef, Terms, Workspace};
@@ -34,7 +44,7 @@ use ndarray::Array2;
 use rand::{RngExt, SeedableRng};
 use rand_distr::StandardNormal;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Why a step stops its model.
 #[derive(Clone, Debug, PartialEq)]
@@ -91,8 +101,7 @@ pub struct Slot {
     pub losses: Vec<LossPoint>,
     pub epoch_sum: EpochSum,
     pub val_recon: Option<f32>,
-    /// The slow views last shown, with the step and time they were computed at.
-    pub last_slow: Option<(u64, Instant, SlowViews)>,
+    pub last_slow: Option<LastSlow>,
     /// Watches for a run that explodes without reaching NaN (saved in a
     /// checkpoint: a resumed run is judged as the straight one would be).
     pub watch: Watch,

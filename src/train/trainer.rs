@@ -9,6 +9,7 @@ use super::{LossPoint, ProbeState};
 use crate::analysis::locality::live_inputs;
 use crate::analysis::pca::PcaReference;
 use crate::analysis::probe::ProbeReport;
+use crate::analysis::sensitivity::UnitNoise;
 use crate::data::Dataset;
 use crate::model::Loss;
 use crate::model::Params;
@@ -132,6 +133,8 @@ pub struct Trainer {
     parallel: bool,
     /// The minibatch, gathered anew each step into the same buffer.
     batch: Array2<f32>,
+    /// The noise the code views' reconstruction gain adds, drawn once.
+    pub(super) gain_noise: Option<UnitNoise>,
 }
 
 /// Multiply-adds of one model's step (batch × inputs × hidden) above which a
@@ -210,6 +213,7 @@ impl Trainer {
             probe_thread: None,
             parallel: false,
             batch: Array2::zeros((0, 0)),
+            gain_noise: None,
             preset,
             train,
             val,
