@@ -18,7 +18,9 @@
 //!   trainer behind a `Worker`, building its snapshots, and a 120x40 frame
 //!   drawn into a buffer when a snapshot came, at most every 33 ms, as the
 //!   lab draws), 4 s each after a second's warm-up, in six adjacent pairs;
-//!   the median of the pairs' ratios.
+//!   the median of the pairs' ratios. Also, inside each lab run, the share
+//!   of its time the trainer spent building snapshots and the share spent
+//!   drawing: the cost itself, which the machine's load does not move.
 //!
 //! No timed assertions: figures only.
 
@@ -96,20 +98,33 @@ fn headless() -> f64 {
     (steps * batch) as f64 / started.elapsed().as_secs_f64()
 }
 
-/// Samples a second of the demo behind the lab's loop for `SPAN` after
-/// `WARM_UP`, measured between the first and the last snapshot's step.
-fn lab_open() -> f64 {
+/// The demo behind the lab's loop for `SPAN` after `WARM_UP`.
+struct LabRun {
+    /// Samples a second, between the first and the last snapshot's step.
+    rate: f64,
+    /// The share of that span the trainer spent building snapshots
+    /// (training waits for them), and the share this thread spent drawing.
+    building: f64,
+    drawing: f64,
+}
+
+fn lab_open() -> LabRun {
     let trainer = demo_trainer();
     let batch = trainer.preset().batch;
     let (commands, snapshots, thread) = Worker::spawn(trainer).split();
     let mut app = App::new(options());
     let (mut first, mut last) = (None, None);
+    let (mut building, mut drawing) = (Duration::ZERO, Duration::ZERO);
     let started = Instant::now();
     while started.elapsed() < WARM_UP + SPAN {
         let mut changed = false;
         while let Ok(s) = snapshots.try_recv() {
             let seen = (s.step, Instant::now());
             if started.elapsed() >= WARM_UP {
+                // The first one's build was before the span starts.
+                if first.is_some() {
+                    building += s.build_time;
+                }
                 first.get_or_insert(seen);
             }
             last = Some(seen);
@@ -118,26 +133,32 @@ fn lab_open() -> f64 {
         }
         // As the lab: a frame when a snapshot changed it, at most every 33 ms.
         if changed {
+            let drawn = Instant::now();
             frame::fit(&mut app, 120, 40);
             drop(render_buffer(&app, 120, 40));
+            if first.is_some() {
+                drawing += drawn.elapsed();
+            }
         }
         std::thread::sleep(FRAME);
     }
     drop(commands);
     drop(snapshots);
     let _ = thread.join();
-    match (first, last) {
-        (Some((s0, t0)), Some((s1, t1))) => {
-            ((s1 - s0) as usize * batch) as f64 / (t1 - t0).as_secs_f64()
-        }
-        _ => 0.0,
+    let ((s0, t0), (s1, t1)) = first.zip(last).expect("snapshots came");
+    let span = (t1 - t0).as_secs_f64();
+    LabRun {
+        rate: ((s1 - s0) as usize * batch) as f64 / span,
+        building: building.as_secs_f64() / span,
+        drawing: drawing.as_secs_f64() / span,
     }
 }
 
 fn throughput() {
     let (mut bare, mut lab, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut building, mut drawing) = (Vec::new(), Vec::new());
     // Adjacent pairs, each in turn led by the other way: the shared
-    // machine's load drifts over seconds, and a pair's ratio cancels most of it.
+    // machine's load drifts over seconds, and a pair's ratio cancels some of it.
     for pair in 0..PAIRS {
         let (b, l) = if pair % 2 == 0 {
             let b = headless();
@@ -147,27 +168,52 @@ fn throughput() {
             (headless(), l)
         };
         bare.push(b);
-        lab.push(l);
-        ratios.push(l / b);
+        lab.push(l.rate);
+        ratios.push(l.rate / b);
+        building.push(l.building);
+        drawing.push(l.drawing);
     }
-    let show = |v: &[f64], scale: f64| {
-        let v: Vec<String> = v.iter().map(|r| format!("{:.0}", r * scale)).collect();
+    let show = |v: &[f64], scale: f64, digits: usize| {
+        let v: Vec<String> = v
+            .iter()
+            .map(|r| format!("{:.digits$}", r * scale))
+            .collect();
         v.join(" · ")
     };
     println!(
         "the demo's samples/s, {}s each, {PAIRS} adjacent pairs:",
         SPAN.as_secs()
     );
-    println!("  headless (the trainer's loop)     {}", show(&bare, 1.0));
-    println!("  lab open (Worker + 120x40 frames) {}", show(&lab, 1.0));
+    println!(
+        "  headless (the trainer's loop)     {}",
+        show(&bare, 1.0, 0)
+    );
+    println!("  lab open (Worker + 120x40 frames) {}", show(&lab, 1.0, 0));
     println!(
         "  lab open / headless, each pair, % {}",
-        show(&ratios, 100.0)
+        show(&ratios, 100.0, 0)
     );
     println!(
         "  lab open / headless: median of the pairs {:.1} %, of the medians {:.1} %",
         100.0 * median(&mut ratios.clone()),
         100.0 * median(&mut lab) / median(&mut bare)
+    );
+    // What the lab costs the trainer, measured inside each lab run (so the
+    // machine's load, which scales both sides, cancels): the time training
+    // waited for snapshots, and the drawing thread's time, which takes a
+    // core from one of the two training threads.
+    println!(
+        "  trainer building snapshots, % of the span {}",
+        show(&building, 100.0, 2)
+    );
+    println!(
+        "  drawing frames, % of the span          {}",
+        show(&drawing, 100.0, 2)
+    );
+    let (b, d) = (median(&mut building), median(&mut drawing));
+    println!(
+        "  lab open / headless from these medians: {:.1} % (1 - building - drawing / 2 cores)",
+        100.0 * (1.0 - b - d / 2.0)
     );
 }
 

@@ -155,11 +155,10 @@ pub fn principal_plane(h: &Array2<f32>) -> Vec<(f64, f64)> {
             let s = eigen.S().column_vector()[c].max(0.0).sqrt();
             vector * s
         };
-        let far =
-            along
-                .iter()
-                .copied()
-                .fold(0.0, |a: f64, z| if z.abs() > a.abs() { z } else { a });
+        let far = along
+            .iter()
+            .copied()
+            .fold(0.0, |a: f64, z| if z.abs() > a.abs() { z } else { a });
         let sign = if far < 0.0 { -1.0 } else { 1.0 };
         along.iter().map(|z| sign * z).collect()
     };

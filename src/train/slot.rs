@@ -26,13 +26,10 @@ pub struct SlowViews {
     pub recon_gain: Option<[f32; 2]>,
 }
 
-/// The slow views last shown: the step and time they were built at, and
-/// what building them cost (which decides when they are built again).
+/// The slow views last shown, and the step they were built at.
 #[derive(Clone)]
 pub struct LastSlow {
     pub step: u64,
-    pub at: Instant,
-    pub cost: Duration,
     pub views: SlowViews,
 }
 use super::TrainRng;
@@ -44,7 +41,6 @@ use ndarray::Array2;
 use rand::{RngExt, SeedableRng};
 use rand_distr::StandardNormal;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 /// Why a step stops its model.
 #[derive(Clone, Debug, PartialEq)]

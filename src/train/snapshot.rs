@@ -8,6 +8,7 @@ use crate::model::Corruption;
 use crate::settings::{Context, ModelConfig};
 use ndarray::Array2;
 use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Clone, Debug)]
 pub struct Snapshot {
@@ -44,6 +45,9 @@ pub struct Snapshot {
     /// Where a stacked autoencoder is ("layer 2/2", "fine-tune 1/3"), shown
     /// on the status line; `None` for a single run.
     pub stage: Option<String>,
+    /// How long the trainer took to build this snapshot: training waits for
+    /// it (`cargo bench --bench ui -- throughput` adds these up).
+    pub build_time: Duration,
 }
 
 /// The background probe: classifiers on codes vs raw inputs.

@@ -20,7 +20,7 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Seeds the one noise draw of the validation inputs (`eval.corrupt`).
 const EVAL_NOISE: u64 = 0x5eed_e7a1;
@@ -135,6 +135,9 @@ pub struct Trainer {
     batch: Array2<f32>,
     /// The noise the code views' reconstruction gain adds, drawn once.
     pub(super) gain_noise: Option<UnitNoise>,
+    /// When the running trainer last rebuilt the slow views, and what that
+    /// snapshot cost.
+    pub(super) slow_refresh: Option<(Instant, Duration)>,
 }
 
 /// Multiply-adds of one model's step (batch × inputs × hidden) above which a
@@ -214,6 +217,7 @@ impl Trainer {
             parallel: false,
             batch: Array2::zeros((0, 0)),
             gain_noise: None,
+            slow_refresh: None,
             preset,
             train,
             val,

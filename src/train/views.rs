@@ -24,9 +24,10 @@ const RECON_SAMPLES: usize = 6;
 /// cost the trainer more than the picture is worth).
 const CODE_SAMPLES: usize = 500;
 const SLOW_REFRESH: Duration = Duration::from_secs(1);
-/// Slow views are built again no sooner than this many times their last
-/// cost: the trainer waits for them, so they take at most 1/50 = 2 % of
-/// its time (the demo's took 35-50 ms, 3.5-5 % at once a second).
+/// Slow views are built again no sooner than this many times what the last
+/// snapshot that built them cost: the trainer waits for them, so they take
+/// at most 1/50 = 2 % of its time (the demo's took 35-50 ms, 3.5-5 % at
+/// once a second).
 const SLOW_COST_FACTOR: u32 = 50;
 /// Codes closer than this to the ends of the activation's range count as saturated.
 const SATURATION_MARGIN: f32 = 0.05;
@@ -42,6 +43,7 @@ impl Trainer {
     /// The state for the UI: loss points since the previous snapshot, and the
     /// newest pictures.
     pub fn snapshot(&mut self) -> Snapshot {
+        let started = Instant::now();
         self.poll_probe();
         let step = self.step;
         let val = &self.val;
@@ -53,6 +55,11 @@ impl Trainer {
         let corrupted = self.eval_input.select(Axis(0), &idx);
         let (eval_input, shape, live) = (&self.eval_input, self.train.shape, &self.live_inputs);
         let running = self.running;
+        // Decided once for every model, so that their slow views are built
+        // side by side (one at a time, the other core would wait idle).
+        let slow_due = self
+            .slow_refresh
+            .is_none_or(|(at, cost)| at.elapsed() >= SLOW_REFRESH.max(cost * SLOW_COST_FACTOR));
         let sampled = (CODE_SAMPLES.min(val.len()), val.x.ncols());
         let sets = Sets {
             train: &self.train,
@@ -73,7 +80,7 @@ impl Trainer {
                     &sets,
                     eval_input,
                     (shape, live),
-                    (step, running),
+                    (step, running, slow_due),
                 );
                 let reconstructed = objective.forward(&slot.params, &corrupted).x_hat;
                 let stats = match slot.last() {
@@ -113,6 +120,9 @@ impl Trainer {
                 }
             })
             .collect();
+        if running && slow_due {
+            self.slow_refresh = Some((Instant::now(), started.elapsed()));
+        }
         Snapshot {
             run_id: self.run_id,
             seed: self.seed,
@@ -136,6 +146,7 @@ impl Trainer {
             message: self.message.take(),
             probe: self.probe.clone(),
             stage: None,
+            build_time: started.elapsed(),
         }
     }
 }
@@ -152,8 +163,7 @@ struct Sets<'a> {
 /// The views that take a pass over the validation split: the codes of its
 /// first samples and their principal plane, the error of repairing its
 /// corrupted version, and the filters' locality; recomputed when the
-/// weights have changed and, while training runs, the last ones are older
-/// than `SLOW_REFRESH` and than `SLOW_COST_FACTOR` times their cost
+/// weights have changed and, while training runs, when they are `due`
 /// (paused, always: a frame then depends on the step alone).
 fn slow_views(
     slot: &mut Slot,
@@ -161,15 +171,13 @@ fn slow_views(
     sets: &Sets,
     eval_input: &Array2<f32>,
     (shape, live): ((usize, usize), &[bool]),
-    (step, running): (u64, bool),
+    (step, running, due): (u64, bool, bool),
 ) -> SlowViews {
-    if let Some(last) = &slot.last_slow {
-        let interval = SLOW_REFRESH.max(last.cost * SLOW_COST_FACTOR);
-        if last.step == step || (running && last.at.elapsed() < interval) {
-            return last.views.clone();
-        }
+    if let Some(last) = &slot.last_slow
+        && (last.step == step || (running && !due))
+    {
+        return last.views.clone();
     }
-    let started = Instant::now();
     let val = sets.val;
     let idx: Vec<usize> = (0..CODE_SAMPLES.min(val.len())).collect();
     let rows = val.rows(&idx);
@@ -210,8 +218,6 @@ fn slow_views(
     };
     slot.last_slow = Some(LastSlow {
         step,
-        at: Instant::now(),
-        cost: started.elapsed(),
         views: views.clone(),
     });
     views

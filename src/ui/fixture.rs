@@ -49,6 +49,7 @@ pub fn snapshot(run_id: u64, steps: Range<u64>) -> Snapshot {
         message: None,
         probe: ProbeState::Idle,
         stage: None,
+        build_time: std::time::Duration::ZERO,
     }
 }
 
