@@ -130,10 +130,7 @@ vectorised! {
                 }
                 // The loss of the row while it is still in L1.
                 total += match loss {
-                    Loss::Mse => sum_lanes(n, |j| {
-                        let e = xh[j] - x[j];
-                        e * e
-                    }) * F::of(0.5),
+                    Loss::Mse => sum_over_pairs(xh, x, |xh, x| (xh - x) * (xh - x)) * F::of(0.5),
                     Loss::Bce => sum_lanes(n, |j| loss.value(x[j], z[j], xh[j])),
                 }
                 .f64();
@@ -197,6 +194,24 @@ pub fn sum_over<F: Real>(v: &[F], f: impl Fn(F) -> F) -> F {
     for chunk in chunks {
         for (a, &x) in acc.iter_mut().zip(chunk) {
             *a += f(x);
+        }
+    }
+    acc.iter().fold(tail, |s, &a| s + a)
+}
+
+/// Σ f(a_j, b_j) over two slices of one length, in [`sum_over`]'s 16
+/// partial sums (so the same additions in the same order as `sum_lanes`
+/// over the indices, without the index).
+#[inline(always)]
+pub fn sum_over_pairs<F: Real>(a: &[F], b: &[F], f: impl Fn(F, F) -> F) -> F {
+    const LANES: usize = 16;
+    let mut acc = [F::zero(); LANES];
+    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    let pairs = ca.remainder().iter().zip(cb.remainder());
+    let tail = pairs.fold(F::zero(), |s, (&x, &y)| s + f(x, y));
+    for (a, b) in ca.zip(cb) {
+        for ((s, &x), &y) in acc.iter_mut().zip(a).zip(b) {
+            *s += f(x, y);
         }
     }
     acc.iter().fold(tail, |s, &a| s + a)
