@@ -120,10 +120,11 @@ impl PcaReference {
 ///
 /// The projections are U₂S₂ of the centred codes' SVD, found from the
 /// smaller of their two Gram matrices (units² or rows²) by a symmetric
-/// eigendecomposition: the lab redraws this plane every second, and the
-/// demo's 500 × 196 codes took 21 ms by the full SVD. Each axis is turned
-/// so that the sample farthest along it lies on its positive side, so the
-/// picture does not flip between redraws when the codes barely change.
+/// eigendecomposition: the lab redraws this plane every second or two, and
+/// the demo's 500 × 196 codes took 21 ms by the full SVD. Each axis is
+/// turned so that the sample farthest along it lies on its positive side,
+/// so the picture does not flip between redraws when the codes barely
+/// change (it still can when two samples are nearly as far on either side).
 pub fn principal_plane(h: &Array2<f32>) -> Vec<(f64, f64)> {
     let x: Array2<f64> = h.mapv(f64::from);
     let (rows, units) = x.dim();

@@ -7,7 +7,7 @@ use super::slot::per_pixel_mse;
 use crate::analysis::elbo::{Elbo, neg_elbo};
 use crate::analysis::jacobian::{AlongAcross, along_across};
 use crate::analysis::locality::mean_locality;
-use crate::analysis::sensitivity::{SIGMAS, UnitNoise, recon_gain};
+use crate::analysis::sensitivity::{SIGMAS, drawn_delta, recon_gain};
 
 impl Trainer {
     /// The mean locality of model `i`'s filters, for image data.
@@ -47,10 +47,10 @@ impl Trainer {
                 .as_ref()
                 .map(|t| along_across(&objective, &slot.params, x, t)),
             elbo: (slot.params.arch.is_vae()).then(|| neg_elbo(&objective, &slot.params, x, 0)),
-            recon_gain: {
-                let noise = UnitNoise::new(x.dim(), 0);
-                SIGMAS.map(|s| recon_gain(&objective, &slot.params, (x, &clean.x_hat), &noise, s))
-            },
+            recon_gain: SIGMAS.map(|s| {
+                let delta = drawn_delta(x.dim(), s, 0);
+                recon_gain(&objective, &slot.params, (x, &clean.x_hat), &delta)
+            }),
         }
     }
 }

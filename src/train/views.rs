@@ -23,12 +23,15 @@ const RECON_SAMPLES: usize = 6;
 /// their codes are recomputed (a forward pass of them each snapshot would
 /// cost the trainer more than the picture is worth).
 const CODE_SAMPLES: usize = 500;
-const SLOW_REFRESH: Duration = Duration::from_secs(1);
-/// Slow views are built again no sooner than this many times what the last
-/// snapshot that built them cost: the trainer waits for them, so they take
-/// at most 1/50 = 2 % of its time (the demo's took 35-50 ms, 3.5-5 % at
-/// once a second).
+/// While training runs, the slow views are built again after this many
+/// times what the last snapshot that built them cost, kept within the two
+/// bounds: the trainer waits for them, so they take at most 1/50 = 2 % of
+/// its time (the demo's took 35-50 ms, 3.5-5 % at once a second), unless
+/// that would leave them older than 5 s (a linear model's PCA comparison
+/// forwards the whole training set).
 const SLOW_COST_FACTOR: u32 = 50;
+const SLOW_REFRESH: Duration = Duration::from_secs(1);
+const SLOW_REFRESH_MAX: Duration = Duration::from_secs(5);
 /// Codes closer than this to the ends of the activation's range count as saturated.
 const SATURATION_MARGIN: f32 = 0.05;
 
@@ -57,9 +60,9 @@ impl Trainer {
         let running = self.running;
         // Decided once for every model, so that their slow views are built
         // side by side (one at a time, the other core would wait idle).
-        let slow_due = self
-            .slow_refresh
-            .is_none_or(|(at, cost)| at.elapsed() >= SLOW_REFRESH.max(cost * SLOW_COST_FACTOR));
+        let slow_due = self.slow_refresh.is_none_or(|(at, cost)| {
+            at.elapsed() >= (cost * SLOW_COST_FACTOR).clamp(SLOW_REFRESH, SLOW_REFRESH_MAX)
+        });
         let sampled = (CODE_SAMPLES.min(val.len()), val.x.ncols());
         let sets = Sets {
             train: &self.train,
@@ -184,7 +187,8 @@ fn slow_views(
     let cache = objective.forward(&slot.params, &rows);
     let recon_gain = (!idx.is_empty()).then(|| {
         let sample = (&rows, &cache.x_hat);
-        SIGMAS.map(|s| recon_gain(objective, &slot.params, sample, sets.gain_noise, s) as f32)
+        SIGMAS
+            .map(|s| recon_gain(objective, &slot.params, sample, &sets.gain_noise.scaled(s)) as f32)
     });
     let labels = val.label_rows(&idx);
     let vae = (slot.params.arch.is_vae() && !idx.is_empty())
@@ -288,7 +292,7 @@ fn stats(slot: &Slot, objective: &Objective, cache: &Cache<f32>) -> BatchStats {
 }
 
 /// W1[j] / ‖W1[j]‖ for every unit, and the norms (twenty times a second:
-/// the vectorised row norms took it from 0.23 to 0.06 ms on the demo's W1).
+/// the vectorised row norms took it from 0.23 to 0.07 ms on the demo's W1).
 pub fn normalised_filters(params: &Params<f32>) -> (Array2<f32>, Vec<f32>) {
     let mut w1 = params.views().w1.to_owned();
     let mut norms = vec![0.0; w1.nrows()];
