@@ -121,11 +121,12 @@ impl PcaReference {
 /// The projections are U₂S₂ of the centred codes' SVD, found from the
 /// smaller of their two Gram matrices (units² or rows²) by a symmetric
 /// eigendecomposition: the lab redraws this plane every second or two, and
-/// the demo's 500 × 196 codes took 21 ms by the full SVD. Each axis is
-/// turned so that the sample farthest along it lies on its positive side,
-/// so the picture does not flip between redraws when the codes barely
-/// change (it still can when two samples are nearly as far on either side).
-pub fn principal_plane(h: &Array2<f32>) -> Vec<(f64, f64)> {
+/// the demo's 500 × 196 codes took 21 ms by the full SVD. An axis's sign is
+/// arbitrary, so each is turned to agree with `previous`, the last plane of
+/// the same samples (positive dot product), and the picture does not flip
+/// between redraws; without one (another length), so that the sample
+/// farthest along it lies on its positive side.
+pub fn principal_plane(h: &Array2<f32>, previous: &[(f64, f64)]) -> Vec<(f64, f64)> {
     let x: Array2<f64> = h.mapv(f64::from);
     let (rows, units) = x.dim();
     let Some(mean) = x.mean_axis(ndarray::Axis(0)) else {
@@ -146,7 +147,8 @@ pub fn principal_plane(h: &Array2<f32>) -> Vec<(f64, f64)> {
     };
     // Nondecreasing eigenvalues: the top two are the last columns.
     let (u, n) = (eigen.U(), gram.nrows());
-    let axis = |c: usize| -> Vec<f64> {
+    let follows = previous.len() == rows;
+    let axis = |c: usize, which: fn(&(f64, f64)) -> f64| -> Vec<f64> {
         let vector = ndarray::Array1::from_shape_fn(n, |i| u[(i, c)]);
         let along = if by_units {
             // z = X v.
@@ -156,14 +158,18 @@ pub fn principal_plane(h: &Array2<f32>) -> Vec<(f64, f64)> {
             let s = eigen.S().column_vector()[c].max(0.0).sqrt();
             vector * s
         };
-        let far = along
-            .iter()
-            .copied()
-            .fold(0.0, |a: f64, z| if z.abs() > a.abs() { z } else { a });
-        let sign = if far < 0.0 { -1.0 } else { 1.0 };
+        let lean = if follows {
+            along.iter().zip(previous).map(|(z, p)| z * which(p)).sum()
+        } else {
+            along
+                .iter()
+                .copied()
+                .fold(0.0, |a: f64, z| if z.abs() > a.abs() { z } else { a })
+        };
+        let sign = if lean < 0.0 { -1.0 } else { 1.0 };
         along.iter().map(|z| sign * z).collect()
     };
-    let (first, second) = (axis(n - 1), axis(n - 2));
+    let (first, second) = (axis(n - 1, |p| p.0), axis(n - 2, |p| p.1));
     first.into_iter().zip(second).collect()
 }
 
@@ -273,8 +279,14 @@ mod tests {
             let h = Array2::from_shape_fn((rows, units), |(_, j)| {
                 (1.0 + 3.0 / (1.0 + j as f32)) * (rng.random::<f32>() - 0.5)
             });
-            let plane = principal_plane(&h);
+            let plane = principal_plane(&h, &[]);
             assert_eq!(plane.len(), rows);
+            // Given a previous plane of the same samples, each axis follows it.
+            let flipped: Vec<(f64, f64)> = plane.iter().map(|&(a, b)| (-a, b)).collect();
+            let followed = principal_plane(&h, &flipped);
+            for (f, p) in followed.iter().zip(&plane) {
+                assert!((f.0 + p.0).abs() < 1e-12 && (f.1 - p.1).abs() < 1e-12);
+            }
             let x = h.mapv(f64::from);
             let centred = &x - &x.mean_axis(ndarray::Axis(0)).unwrap();
             let p = pca(&centred, 2).unwrap();
@@ -298,6 +310,6 @@ mod tests {
                 }
             }
         }
-        assert!(principal_plane(&Array2::zeros((1, 5))).is_empty());
+        assert!(principal_plane(&Array2::zeros((1, 5)), &[]).is_empty());
     }
 }

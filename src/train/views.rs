@@ -202,9 +202,11 @@ fn slow_views(
         let x_hat = objective.forward(&slot.params, eval_input).x_hat;
         per_pixel_mse(&val.x, &x_hat) as f32
     });
+    // The last plane of the same samples, so that the axes keep their signs.
+    let previous = slot.last_slow.as_ref().map(|l| &l.views.codes.pca[..]);
     let views = SlowViews {
         codes: Arc::new(Codes {
-            pca: principal_plane(&h),
+            pca: principal_plane(&h, previous.unwrap_or_default()),
             h,
             labels,
         }),

@@ -211,7 +211,7 @@ fn codes(index: usize) -> Codes {
         0.5 + 0.4 * v + wobble
     });
     Codes {
-        pca: principal_plane(&h),
+        pca: principal_plane(&h, &[]),
         h,
         labels: Some((0..200).map(|i| (i % 10) as u8).collect()),
     }
