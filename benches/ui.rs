@@ -25,6 +25,7 @@
 //! No timed assertions: figures only.
 
 use aelab::cli::{load_data, load_preset};
+use aelab::train::partner::on_pool;
 use aelab::train::{Trainer, Worker};
 use aelab::ui::panes::filters;
 use aelab::ui::{Action, App, ColorDepth, UiOptions, fixture, frame, render_buffer};
@@ -81,21 +82,24 @@ fn demo_trainer() -> Trainer {
     Trainer::new(preset, train, val).expect("the demo trains")
 }
 
-/// Samples a second of the demo trained headless for `SPAN` after `WARM_UP`.
+/// Samples a second of the demo trained headless for `SPAN` after `WARM_UP`,
+/// on rayon's pool as `aelab train` and the lab's `Worker` run it.
 fn headless() -> f64 {
     let mut trainer = demo_trainer();
     let batch = trainer.preset().batch;
-    let warm = Instant::now();
-    while warm.elapsed() < WARM_UP {
-        trainer.step().expect("the demo trains");
-    }
-    let started = Instant::now();
-    let mut steps = 0;
-    while started.elapsed() < SPAN {
-        trainer.step().expect("the demo trains");
-        steps += 1;
-    }
-    (steps * batch) as f64 / started.elapsed().as_secs_f64()
+    on_pool(|| {
+        let warm = Instant::now();
+        while warm.elapsed() < WARM_UP {
+            trainer.step().expect("the demo trains");
+        }
+        let started = Instant::now();
+        let mut steps = 0;
+        while started.elapsed() < SPAN {
+            trainer.step().expect("the demo trains");
+            steps += 1;
+        }
+        (steps * batch) as f64 / started.elapsed().as_secs_f64()
+    })
 }
 
 /// The demo behind the lab's loop for `SPAN` after `WARM_UP`.

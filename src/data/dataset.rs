@@ -1,6 +1,6 @@
 //! The in-memory data set: one sample a row, plus what is needed to draw it.
 
-use ndarray::{Array2, Axis};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -103,9 +103,7 @@ impl Dataset {
         if out.dim() != shape {
             *out = Array2::zeros(shape);
         }
-        for (mut row, &i) in out.rows_mut().into_iter().zip(idx) {
-            row.assign(&self.x.row(i));
-        }
+        gather(self.x.view(), idx, out.view_mut());
     }
 
     /// The labels of a batch of rows, if the data set has labels.
@@ -139,6 +137,26 @@ impl Dataset {
             labels: self.label_rows(idx),
             tangents: self.tangents.as_ref().map(|t| t.select(Axis(0), idx)),
         }
+    }
+}
+
+/// Batches from this many floats up are gathered on two threads: the rows
+/// come from all over the data set, mostly from memory, and two cores fetch
+/// them faster (ae-784-256's 128 × 784 take about 80 µs on one; digits-64-25's
+/// 32 × 64 stay on one).
+const GATHER_SPLIT_FROM: usize = 1 << 16;
+
+/// Rows `idx` of `x`, in order, into `out`.
+fn gather(x: ArrayView2<f32>, idx: &[usize], mut out: ArrayViewMut2<f32>) {
+    if out.len() >= GATHER_SPLIT_FROM && idx.len() >= 2 {
+        let cut = idx.len() / 2;
+        let (a, b) = out.split_at(Axis(0), cut);
+        let (ia, ib) = idx.split_at(cut);
+        rayon::join(|| gather(x, ia, a), || gather(x, ib, b));
+        return;
+    }
+    for (mut row, &i) in out.rows_mut().into_iter().zip(idx) {
+        row.assign(&x.row(i));
     }
 }
 
@@ -223,6 +241,18 @@ mod tests {
             assert_eq!(out, d.rows(idx));
         }
         assert_eq!(d.label_rows(&[4, 1]), Some(vec![104, 101]));
+    }
+
+    /// A batch large enough to be gathered on two threads comes out the same.
+    #[test]
+    fn a_large_batch_is_gathered_in_order() {
+        let x = Array2::from_shape_fn((300, 784), |(i, j)| (i * 1000 + j) as f32);
+        let d = Dataset::new("big", x, (28, 28), None);
+        let idx: Vec<usize> = (0..129).map(|i| (i * 37) % 300).collect();
+        assert!(idx.len() * 784 >= GATHER_SPLIT_FROM);
+        let mut out = Array2::zeros((0, 0));
+        d.rows_into(&idx, &mut out);
+        assert_eq!(out, d.rows(&idx));
     }
 
     #[test]

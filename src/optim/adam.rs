@@ -71,24 +71,19 @@ impl<F: Real> Optimizer<F> for Adam<F> {
         update(theta, &mut self.m, &mut self.v, grad, k);
     }
 
-    /// The copy, the update and the check block by block: θ crosses memory
-    /// once instead of three times (1.6 MB a step for ae-784-256).
-    fn step_kept(&mut self, theta: &mut [F], grad: &[F], before: &mut [F]) -> bool {
-        self.step_kept_sum_on(1, theta, grad, None, before)
-    }
-
-    /// The sum of the two halves' gradients, the copy, the update and the
-    /// check in one pass, θ cut in two stretches updated on two threads when
-    /// it is large and the step has them (the same numbers either way: each
+    /// The sum of the two halves' gradients, the update and the check in
+    /// one pass, written into `next` (no copy of θ: the caller swaps the
+    /// buffers), θ cut in two stretches updated on two threads when it is
+    /// large and the step has them (the same numbers either way: each
     /// element's update reads only its own).
-    fn step_kept_sum(
+    fn step_into(
         &mut self,
-        theta: &mut [F],
+        theta: &[F],
         grad: &mut [F],
         other: Option<&[F]>,
-        before: &mut [F],
+        next: &mut [F],
     ) -> bool {
-        self.step_kept_sum_on(linalg::threads(), theta, grad, other, before)
+        self.step_into_on(linalg::threads(), theta, grad, other, next)
     }
 
     fn lr(&self) -> f64 {
@@ -117,24 +112,25 @@ impl<F: Real> Optimizer<F> for Adam<F> {
 }
 
 impl<F: Real> Adam<F> {
-    /// [`Optimizer::step_kept_sum`] on at most `threads` threads.
-    fn step_kept_sum_on(
+    /// [`Optimizer::step_into`] on at most `threads` threads.
+    fn step_into_on(
         &mut self,
         threads: usize,
-        theta: &mut [F],
+        theta: &[F],
         grad: &[F],
         other: Option<&[F]>,
-        before: &mut [F],
+        next: &mut [F],
     ) -> bool {
         let k = self.next_constants(theta, grad);
+        assert_eq!(theta.len(), next.len(), "θ and its next buffer differ");
         let all = Stretch {
             theta,
             m: &mut self.m,
             v: &mut self.v,
-            before,
+            next,
         };
         if all.theta.len() < PARALLEL_FROM || threads < 2 {
-            return kept_blocks(all, grad, other, k);
+            return blocks_into(all, grad, other, k);
         }
         // Cut at a block boundary, so each thread's blocks are whole.
         let cut = (all.theta.len() / 2).div_ceil(BLOCK) * BLOCK;
@@ -144,7 +140,7 @@ impl<F: Real> Adam<F> {
             Some((oa, ob)) => (Some(oa), Some(ob)),
             None => (None, None),
         };
-        let (fa, fb) = rayon::join(|| kept_blocks(a, ga, oa, k), || kept_blocks(b, gb, ob, k));
+        let (fa, fb) = rayon::join(|| blocks_into(a, ga, oa, k), || blocks_into(b, gb, ob, k));
         fa && fb
     }
 }
@@ -153,54 +149,54 @@ impl<F: Real> Adam<F> {
 /// has 403,984; digits-64-25's 3,289 stay on one).
 const PARALLEL_FROM: usize = 4 * BLOCK;
 
-/// A stretch of θ with its moments and the copy of it kept before the step.
+/// A stretch of θ with its moments and the buffer its update goes to.
 struct Stretch<'a, F> {
-    theta: &'a mut [F],
+    theta: &'a [F],
     m: &'a mut [F],
     v: &'a mut [F],
-    before: &'a mut [F],
+    next: &'a mut [F],
 }
 
 impl<'a, F> Stretch<'a, F> {
     fn split_at(self, at: usize) -> (Stretch<'a, F>, Stretch<'a, F>) {
-        let (ta, tb) = self.theta.split_at_mut(at);
+        let (ta, tb) = self.theta.split_at(at);
         let (ma, mb) = self.m.split_at_mut(at);
         let (va, vb) = self.v.split_at_mut(at);
-        let (ba, bb) = self.before.split_at_mut(at);
+        let (na, nb) = self.next.split_at_mut(at);
         let a = Stretch {
             theta: ta,
             m: ma,
             v: va,
-            before: ba,
+            next: na,
         };
         let b = Stretch {
             theta: tb,
             m: mb,
             v: vb,
-            before: bb,
+            next: nb,
         };
         (a, b)
     }
 }
 
-/// Block by block over a stretch: keep θ, update it from `grad` (+ `other`),
-/// check it. Returns whether the stretch is all finite afterwards.
-fn kept_blocks<F: Real>(
+/// Block by block over a stretch: update θ from `grad` (+ `other`) into
+/// `next`, check it while it is in cache. Returns whether the stretch is
+/// all finite afterwards.
+fn blocks_into<F: Real>(
     s: Stretch<'_, F>,
     grad: &[F],
     other: Option<&[F]>,
     k: Constants<F>,
 ) -> bool {
     let state = s.m.chunks_mut(BLOCK).zip(s.v.chunks_mut(BLOCK));
-    let data = s.theta.chunks_mut(BLOCK).zip(grad.chunks(BLOCK));
+    let data = s.theta.chunks(BLOCK).zip(grad.chunks(BLOCK));
     let mut finite = true;
-    for (i, (((t, g), (m, v)), b)) in data.zip(state).zip(s.before.chunks_mut(BLOCK)).enumerate() {
-        b.copy_from_slice(t);
+    for (i, (((t, g), (m, v)), n)) in data.zip(state).zip(s.next.chunks_mut(BLOCK)).enumerate() {
         match other {
-            Some(o) => update_sum(t, m, v, g, &o[i * BLOCK..i * BLOCK + g.len()], k),
-            None => update(t, m, v, g, k),
+            Some(o) => update_sum_into(t, n, m, v, g, &o[i * BLOCK..i * BLOCK + g.len()], k),
+            None => update_into(t, n, m, v, g, k),
         }
-        finite &= all_finite(t);
+        finite &= all_finite(n);
     }
     finite
 }
@@ -217,29 +213,39 @@ struct Constants<F> {
     c2: F,
 }
 
-/// Adam's update of one parameter from its gradient `g`.
+/// Adam's update of one parameter `t` from its gradient `g`: the new value.
 #[inline(always)]
-fn moment_step<F: Real>(t: &mut F, m: &mut F, v: &mut F, g: F, k: Constants<F>) {
+fn moment_step<F: Real>(t: F, m: &mut F, v: &mut F, g: F, k: Constants<F>) -> F {
     *m = k.b1 * *m + (k.one - k.b1) * g;
     *v = k.b2 * *v + (k.one - k.b2) * g * g;
     let (m_hat, v_hat) = (*m * k.c1, *v * k.c2);
-    *t -= k.lr * m_hat / (v_hat.sqrt() + k.eps);
+    t - k.lr * m_hat / (v_hat.sqrt() + k.eps)
 }
 
 vectorised! {
     /// One fused pass over a stretch of θ, its moments and its gradient.
     fn update<F: Real>(theta: &mut [F], m: &mut [F], v: &mut [F], grad: &[F], k: Constants<F>) {
         for (((t, m), v), &g) in theta.iter_mut().zip(m).zip(v).zip(grad) {
-            moment_step(t, m, v, g, k);
+            *t = moment_step(*t, m, v, g, k);
         }
     }
 }
 
 vectorised! {
-    /// [`update`] from the gradient `ga + gb` (a split batch's two halves).
-    fn update_sum<F: Real>(theta: &mut [F], m: &mut [F], v: &mut [F], ga: &[F], gb: &[F], k: Constants<F>) {
-        for ((((t, m), v), &ga), &gb) in theta.iter_mut().zip(m).zip(v).zip(ga).zip(gb) {
-            moment_step(t, m, v, ga + gb, k);
+    /// [`update`] from `theta` into `next`.
+    fn update_into<F: Real>(theta: &[F], next: &mut [F], m: &mut [F], v: &mut [F], grad: &[F], k: Constants<F>) {
+        for ((((&t, n), m), v), &g) in theta.iter().zip(next).zip(m).zip(v).zip(grad) {
+            *n = moment_step(t, m, v, g, k);
+        }
+    }
+}
+
+vectorised! {
+    /// [`update_into`] from the gradient `ga + gb` (a split batch's two halves).
+    fn update_sum_into<F: Real>(theta: &[F], next: &mut [F], m: &mut [F], v: &mut [F], ga: &[F], gb: &[F], k: Constants<F>) {
+        let grads = ga.iter().zip(gb);
+        for ((((&t, n), m), v), (&ga, &gb)) in theta.iter().zip(next).zip(m).zip(v).zip(grads) {
+            *n = moment_step(t, m, v, ga + gb, k);
         }
     }
 }
@@ -270,29 +276,32 @@ mod tests {
         }
     }
 
-    /// The fused step_kept is the trait's copy + step + check, bit for bit.
+    /// The fused step_into is the trait's copy + step + check, bit for bit,
+    /// and leaves θ as it was.
     #[test]
-    fn adam_step_kept_is_copy_step_check() {
+    fn adam_step_into_is_copy_step_check() {
         let n = 3 * BLOCK + 5;
         let theta: Vec<f32> = (0..n).map(|i| (i as f32 * 0.37).sin()).collect();
         let grad: Vec<f32> = (0..n).map(|i| (i as f32 * 0.11).cos()).collect();
         let (mut fused, mut plain) = (Adam::<f32>::new(1e-2, n), Adam::<f32>::new(1e-2, n));
         let (mut a, mut b) = (theta.clone(), theta.clone());
-        let mut before = vec![0.0; n];
+        let mut next = vec![0.0; n];
         for _ in 0..3 {
             let kept = a.clone();
-            assert!(fused.step_kept(&mut a, &grad, &mut before));
+            assert!(fused.step_into(&a, &mut grad.clone(), None, &mut next));
+            assert_eq!(a, kept, "θ untouched");
+            std::mem::swap(&mut a, &mut next);
             plain.step(&mut b, &grad);
-            assert_eq!((&a, &before), (&b, &kept));
+            assert_eq!(a, b);
         }
         let mut bad = grad.clone();
         bad[2 * BLOCK + 1] = f32::INFINITY;
-        assert!(!fused.step_kept(&mut a, &bad, &mut before));
+        assert!(!fused.step_into(&a, &mut bad, None, &mut next));
     }
 
-    /// The summing step, on one thread or two, is the sum then step_kept, bit for bit.
+    /// The summing step, on one thread or two, is the sum then the step, bit for bit.
     #[test]
-    fn adam_step_kept_sum_is_sum_then_step_kept_on_any_threads() {
+    fn adam_step_into_sums_the_halves_on_any_threads() {
         let n = 5 * BLOCK + 7;
         let theta: Vec<f32> = (0..n).map(|i| (i as f32 * 0.37).sin()).collect();
         let ga: Vec<f32> = (0..n).map(|i| (i as f32 * 0.11).cos()).collect();
@@ -301,16 +310,16 @@ mod tests {
         for threads in [1, 2] {
             let (mut fused, mut plain) = (Adam::<f32>::new(1e-2, n), Adam::<f32>::new(1e-2, n));
             let (mut a, mut b) = (theta.clone(), theta.clone());
-            let (mut before_a, mut before_b) = (vec![0.0; n], vec![0.0; n]);
+            let mut next = vec![0.0; n];
             for _ in 0..3 {
-                let g = ga.clone();
-                assert!(fused.step_kept_sum_on(threads, &mut a, &g, Some(&gb), &mut before_a));
-                assert!(plain.step_kept(&mut b, &summed, &mut before_b));
-                assert_eq!((&a, &before_a), (&b, &before_b), "{threads} threads");
+                assert!(fused.step_into_on(threads, &a, &ga, Some(&gb), &mut next));
+                std::mem::swap(&mut a, &mut next);
+                plain.step(&mut b, &summed);
+                assert_eq!(a, b, "{threads} threads");
             }
             let mut bad = ga.clone();
             bad[n - 2] = f32::NAN;
-            assert!(!fused.step_kept_sum_on(threads, &mut a, &bad, Some(&gb), &mut before_a));
+            assert!(!fused.step_into_on(threads, &a, &bad, Some(&gb), &mut next));
         }
     }
 

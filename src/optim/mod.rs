@@ -78,28 +78,26 @@ pub trait Optimizer<F: Real>: Send {
     /// Puts back a state taken by [`state`](Self::state) from an optimiser of
     /// the same kind and length.
     fn set_state(&mut self, state: OptimizerState<F>) -> Result<(), StateMismatch>;
-    /// [`step`](Self::step), keeping θ as it was in `before` (to go back to
-    /// if the step blows up); returns whether the new θ is all finite.
-    fn step_kept(&mut self, theta: &mut [F], grad: &[F], before: &mut [F]) -> bool {
-        before.copy_from_slice(theta);
-        self.step(theta, grad);
-        all_finite(theta)
-    }
-    /// [`step_kept`](Self::step_kept) on the gradient `grad + other`: the
-    /// two halves of a batch split over two threads
-    /// ([`Objective::value_and_gradient_parts`](crate::model::Objective::value_and_gradient_parts)),
-    /// summed into `grad` first, or within the update's own pass (Adam).
-    fn step_kept_sum(
+    /// One update from θ into `next`, on the gradient `grad + other` (the
+    /// two halves of a batch split over two threads,
+    /// [`Objective::value_and_gradient_parts`](crate::model::Objective::value_and_gradient_parts):
+    /// summed into `grad` first, or within the update's own pass in Adam).
+    /// θ is left as it was: the caller swaps the two buffers and keeps the
+    /// old one to go back to if the step blows up. Returns whether `next` is
+    /// all finite.
+    fn step_into(
         &mut self,
-        theta: &mut [F],
+        theta: &[F],
         grad: &mut [F],
         other: Option<&[F]>,
-        before: &mut [F],
+        next: &mut [F],
     ) -> bool {
         if let Some(other) = other {
             add_into(grad, other);
         }
-        self.step_kept(theta, grad, before)
+        next.copy_from_slice(theta);
+        self.step(next, grad);
+        all_finite(next)
     }
 }
 

@@ -7,6 +7,7 @@ pub mod blowup;
 pub mod checkpoint;
 pub mod command;
 mod evaluation;
+pub mod partner;
 mod probe_job;
 mod resume;
 pub mod run;

@@ -193,8 +193,10 @@ impl Slot {
                     &mut self.grad,
                     &mut self.ws,
                 );
-                let (theta, other) = (&mut self.params.theta, self.ws.second_half());
-                finite = opt.step_kept_sum(theta, &mut self.grad, other, &mut self.backup);
+                let (theta, other) = (&self.params.theta, self.ws.second_half());
+                finite = opt.step_into(theta, &mut self.grad, other, &mut self.backup);
+                // The new θ is the one the update wrote; the old one is kept.
+                std::mem::swap(&mut self.params.theta, &mut self.backup);
                 terms
             }
             Stepper::Lbfgs(lbfgs) => {

@@ -4,6 +4,7 @@
 //! The same `Trainer` runs headless (`aelab train`) and behind the TUI.
 
 use super::TrainRng;
+use super::partner::{Partner, on_pool};
 use super::slot::{EpochSum, Slot, Stepper, Trouble};
 use super::{LossPoint, ProbeState};
 use crate::analysis::locality::live_inputs;
@@ -138,6 +139,8 @@ pub struct Trainer {
     /// When the running trainer last rebuilt the slow views, and what that
     /// snapshot cost.
     pub(super) slow_refresh: Option<(Instant, Duration)>,
+    /// The pool's other threads, kept at hand while steps run.
+    partner: Partner,
 }
 
 /// Multiply-adds of one model's step (batch × inputs × hidden) above which a
@@ -218,6 +221,7 @@ impl Trainer {
             batch: Array2::zeros((0, 0)),
             gain_noise: None,
             slow_refresh: None,
+            partner: Partner::default(),
             preset,
             train,
             val,
@@ -313,6 +317,7 @@ impl Trainer {
     /// Takes one step: the next minibatch for every model (the same batch for
     /// all), or one L-BFGS iteration on the full batch.
     pub fn step(&mut self) -> Result<(), Diverged> {
+        self.partner.wake();
         self.apply_timeline();
         self.steps_requested = self.steps_requested.saturating_sub(1);
         let full_batch = matches!(
@@ -420,21 +425,24 @@ impl Trainer {
     }
 
     /// [`run_epoch`](Self::run_epoch), unless `stop` says so before a step
-    /// (a signal): then `None`, between two steps, ready to be saved.
+    /// (a signal): then `None`, between two steps, ready to be saved. The
+    /// steps run on a thread of rayon's pool ([`on_pool`]).
     pub fn run_epoch_until(
         &mut self,
-        stop: impl Fn() -> bool,
+        stop: impl Fn() -> bool + Sync,
     ) -> Result<Option<Vec<ModelReport>>, Diverged> {
-        let epoch = self.epoch;
-        while self.epoch == epoch {
-            if stop() {
-                return Ok(None);
+        on_pool(|| {
+            let epoch = self.epoch;
+            while self.epoch == epoch {
+                if stop() {
+                    return Ok(None);
+                }
+                self.step()?;
             }
-            self.step()?;
-        }
-        Ok(Some(
-            (0..self.slots.len()).map(|i| self.report(i)).collect(),
-        ))
+            Ok(Some(
+                (0..self.slots.len()).map(|i| self.report(i)).collect(),
+            ))
+        })
     }
 
     /// The epoch report of model `i`, evaluated on the validation split.

@@ -2,6 +2,7 @@
 //! applied at the next step boundary; snapshots go up at most
 //! `SNAPSHOT_HZ` times a second. The thread ends when the UI hangs up.
 
+use super::partner::on_pool;
 use super::run::Run;
 use super::{Command, Snapshot, Trainer};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
@@ -25,9 +26,12 @@ impl<R: Run> Worker<R> {
         let (snapshot_tx, snapshots) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("trainer".into())
+            // On the pool, so that the steps' joins find its other threads awake.
             .spawn(move || {
-                run(&mut trainer, &command_rx, &snapshot_tx);
-                trainer
+                on_pool(move || {
+                    run(&mut trainer, &command_rx, &snapshot_tx);
+                    trainer
+                })
             })
             .expect("spawning the trainer thread");
         Worker {
