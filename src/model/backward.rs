@@ -397,7 +397,7 @@ const SPLIT_FROM: usize = 1 << 22;
 
 /// Whether a batch of `m` splits over two threads: a large enough step, on
 /// two or more threads, unless `AELAB_BATCH_SPLIT=0`.
-fn splits(arch: super::Arch, m: usize) -> bool {
+pub fn splits(arch: super::Arch, m: usize) -> bool {
     linalg::batch_split()
         && linalg::threads() > 1
         && m >= 2

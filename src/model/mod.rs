@@ -21,6 +21,7 @@ pub mod workspace;
 
 pub use activation::Activation;
 pub use autoencoder::{Arch, Objective, Params, ParamsRef, Terms};
+pub use backward::splits as batch_splits;
 pub use corrupt::{Corruption, CorruptionKind};
 pub use forward::Cache;
 pub use linalg::Real;

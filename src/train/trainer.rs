@@ -317,7 +317,9 @@ impl Trainer {
     /// Takes one step: the next minibatch for every model (the same batch for
     /// all), or one L-BFGS iteration on the full batch.
     pub fn step(&mut self) -> Result<(), Diverged> {
-        self.partner.wake();
+        if self.hands_out_work() {
+            self.partner.wake();
+        }
         self.apply_timeline();
         self.steps_requested = self.steps_requested.saturating_sub(1);
         let full_batch = matches!(
@@ -416,6 +418,15 @@ impl Trainer {
         } else {
             0.0
         }
+    }
+
+    /// Whether a step hands work to the pool's other threads (its models
+    /// side by side, or a batch split in halves), so that keeping them at
+    /// hand pays; a small model's steps leave the second core idle.
+    fn hands_out_work(&self) -> bool {
+        let batch = self.preset.batch;
+        self.parallel
+            || (self.slots.iter()).any(|s| crate::model::batch_splits(s.params.arch, batch))
     }
 
     /// Runs steps until the current epoch ends, then evaluates every model.
