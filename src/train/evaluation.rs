@@ -8,19 +8,54 @@ use crate::analysis::elbo::{Elbo, neg_elbo};
 use crate::analysis::jacobian::{AlongAcross, along_across};
 use crate::analysis::locality::mean_locality;
 use crate::analysis::sensitivity::{SIGMAS, drawn_delta, recon_gain};
+use crate::data::Dataset;
+use crate::model::Params;
+use crate::settings::ModelConfig;
+use ndarray::Array2;
 
 impl Trainer {
     /// The mean locality of model `i`'s filters, for image data.
     pub fn locality(&self, i: usize) -> Option<f32> {
-        let w1 = self.slots[i].params.views().w1;
-        mean_locality(w1, self.train.shape, &self.live_inputs)
+        self.validation().locality(&self.slots[i].params)
     }
 
     /// Validation statistics of model `i`; the eval corruption noise is the
     /// same draw for every model and every call, so numbers compare.
     pub fn evaluate(&self, i: usize) -> Evaluation {
         let slot = &self.slots[i];
-        let objective = slot.config.objective();
+        self.validation().evaluate(&slot.params, &slot.config)
+    }
+
+    /// What a model is evaluated on (shareable across threads, as the
+    /// trainer, with its optimisers and channels, is not).
+    pub(super) fn validation(&self) -> Validation<'_> {
+        Validation {
+            val: &self.val,
+            eval_input: &self.eval_input,
+            shape: self.train.shape,
+            live_inputs: &self.live_inputs,
+        }
+    }
+}
+
+/// The validation split, its eval-corrupted copy, and the image shape and
+/// live inputs that filters are judged on.
+#[derive(Clone, Copy)]
+pub(super) struct Validation<'a> {
+    val: &'a Dataset,
+    eval_input: &'a Array2<f32>,
+    shape: (usize, usize),
+    live_inputs: &'a [bool],
+}
+
+impl Validation<'_> {
+    fn locality(&self, params: &Params<f32>) -> Option<f32> {
+        mean_locality(params.views().w1, self.shape, self.live_inputs)
+    }
+
+    /// The statistics of the model with weights `params` and settings `config`.
+    pub(super) fn evaluate(&self, params: &Params<f32>, config: &ModelConfig) -> Evaluation {
+        let objective = config.objective();
         let x = &self.val.x;
         if x.nrows() == 0 {
             // Nothing to measure: NaN (null in JSON), not a perfect 0.
@@ -28,28 +63,25 @@ impl Trainer {
                 val_recon: f64::NAN,
                 rho_hat_mean: f64::NAN,
                 jacobian_fro2: f64::NAN,
-                locality: self.locality(i).map(f64::from),
+                locality: self.locality(params).map(f64::from),
                 along_across: None,
                 elbo: None,
                 recon_gain: [f64::NAN; 2],
             };
         }
-        let corrupted = objective.forward(&slot.params, &self.eval_input);
-        let clean = objective.forward(&slot.params, x);
+        let corrupted = objective.forward(params, self.eval_input);
+        let clean = objective.forward(params, x);
         Evaluation {
             val_recon: per_pixel_mse(x, &corrupted.x_hat),
-            locality: self.locality(i).map(f64::from),
+            locality: self.locality(params).map(f64::from),
             rho_hat_mean: clean.rho_hat.mean().unwrap_or(0.0) as f64,
             jacobian_fro2: clean.jacobian_units.sum() as f64,
-            along_across: self
-                .val
-                .tangents
-                .as_ref()
-                .map(|t| along_across(&objective, &slot.params, x, t)),
-            elbo: (slot.params.arch.is_vae()).then(|| neg_elbo(&objective, &slot.params, x, 0)),
+            along_across: (self.val.tangents.as_ref())
+                .map(|t| along_across(&objective, params, x, t)),
+            elbo: (params.arch.is_vae()).then(|| neg_elbo(&objective, params, x, 0)),
             recon_gain: SIGMAS.map(|s| {
                 let delta = drawn_delta(x.dim(), s, 0);
-                recon_gain(&objective, &slot.params, (x, &clean.x_hat), &delta)
+                recon_gain(&objective, params, (x, &clean.x_hat), &delta)
             }),
         }
     }

@@ -4,6 +4,7 @@
 //! The same `Trainer` runs headless (`aelab train`) and behind the TUI.
 
 use super::TrainRng;
+use super::evaluation::Evaluation;
 use super::partner::{Partner, on_pool};
 use super::slot::{EpochSum, Slot, Stepper, Trouble};
 use super::{LossPoint, ProbeState};
@@ -450,15 +451,32 @@ impl Trainer {
                 }
                 self.step()?;
             }
-            Ok(Some(
-                (0..self.slots.len()).map(|i| self.report(i)).collect(),
-            ))
+            Ok(Some(self.reports()))
         })
     }
 
-    /// The epoch report of model `i`, evaluated on the validation split.
-    fn report(&mut self, i: usize) -> ModelReport {
-        let eval = self.evaluate(i);
+    /// Every model's epoch report, evaluated on the validation split: side
+    /// by side when the models step so (each product then has one thread,
+    /// and one after the other the evaluations left the other core idle).
+    fn reports(&mut self) -> Vec<ModelReport> {
+        let on = self.validation();
+        let models: Vec<_> = (self.slots.iter())
+            .map(|s| (&s.params, &s.config))
+            .collect();
+        let evals: Vec<Evaluation> = if self.parallel {
+            use rayon::prelude::*;
+            let each = models.par_iter().map(|(p, c)| on.evaluate(p, c));
+            each.collect()
+        } else {
+            models.iter().map(|(p, c)| on.evaluate(p, c)).collect()
+        };
+        (evals.into_iter().enumerate())
+            .map(|(i, eval)| self.report(i, eval))
+            .collect()
+    }
+
+    /// The epoch report of model `i`, from its evaluation.
+    fn report(&mut self, i: usize, eval: Evaluation) -> ModelReport {
         let slot = &mut self.slots[i];
         slot.val_recon = Some(eval.val_recon as f32);
         let s = slot.epoch_sum;
