@@ -1,9 +1,9 @@
-//! A model's validation statistics for its epoch report: the error of
+//! A model's validation statistics and its epoch report: the error of
 //! repairing the eval-corrupted inputs, ρ̂, ‖J‖²_F, filter locality, the
 //! toy curve's along/across Jacobian, a VAE's ELBO, the reconstruction's gain.
 
-use super::Trainer;
 use super::slot::per_pixel_mse;
+use super::{ModelReport, Trainer};
 use crate::analysis::elbo::{Elbo, neg_elbo};
 use crate::analysis::jacobian::{AlongAcross, along_across};
 use crate::analysis::locality::mean_locality;
@@ -24,6 +24,54 @@ impl Trainer {
     pub fn evaluate(&self, i: usize) -> Evaluation {
         let slot = &self.slots[i];
         self.validation().evaluate(&slot.params, &slot.config)
+    }
+
+    /// Every model's epoch report, evaluated on the validation split: side
+    /// by side when the models step so (each product then has one thread,
+    /// and one after the other the evaluations left the other core idle).
+    pub(super) fn reports(&mut self) -> Vec<ModelReport> {
+        let on = self.validation();
+        let models: Vec<_> = (self.slots.iter())
+            .map(|s| (&s.params, &s.config))
+            .collect();
+        let evals: Vec<Evaluation> = if self.parallel {
+            use rayon::prelude::*;
+            let each = models.par_iter().map(|(p, c)| on.evaluate(p, c));
+            each.collect()
+        } else {
+            models.iter().map(|(p, c)| on.evaluate(p, c)).collect()
+        };
+        (evals.into_iter().enumerate())
+            .map(|(i, eval)| self.report(i, eval))
+            .collect()
+    }
+
+    /// The epoch report of model `i`, from its evaluation.
+    fn report(&mut self, i: usize, eval: Evaluation) -> ModelReport {
+        let slot = &mut self.slots[i];
+        slot.val_recon = Some(eval.val_recon as f32);
+        let s = slot.epoch_sum;
+        let n = s.batches.max(1) as f64;
+        ModelReport {
+            label: slot.config.label.clone(),
+            loss: s.terms.total() / n,
+            recon: s.recon_mse / n,
+            weight_decay: s.terms.weight_decay / n,
+            sparsity: s.terms.sparsity / n,
+            l1: s.terms.l1 / n,
+            contractive: s.terms.contractive / n,
+            rho_hat_mean: eval.rho_hat_mean,
+            jacobian_fro2: eval.jacobian_fro2,
+            val_recon: eval.val_recon,
+            locality: eval.locality,
+            jacobian_along: eval.along_across.map(|a| a.along),
+            jacobian_across: eval.along_across.map(|a| a.across),
+            kl: slot.config.is_vae().then_some(s.terms.kl / n),
+            val_neg_elbo: eval.elbo.map(|e| e.neg_elbo()),
+            val_kl: eval.elbo.map(|e| e.kl),
+            recon_gain_0_1: eval.recon_gain[0],
+            recon_gain_0_01: eval.recon_gain[1],
+        }
     }
 
     /// What a model is evaluated on (shareable across threads, as the

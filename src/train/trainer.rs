@@ -4,7 +4,6 @@
 //! The same `Trainer` runs headless (`aelab train`) and behind the TUI.
 
 use super::TrainRng;
-use super::evaluation::Evaluation;
 use super::partner::{Partner, on_pool};
 use super::slot::{EpochSum, Slot, Stepper, Trouble};
 use super::{LossPoint, ProbeState};
@@ -132,7 +131,7 @@ pub struct Trainer {
     /// The last probe's thread, which outlives a reset until it finishes.
     pub(super) probe_thread: Option<std::thread::JoinHandle<()>>,
     /// Whether the models of a comparison step on threads of their own.
-    parallel: bool,
+    pub(super) parallel: bool,
     /// The minibatch, gathered anew each step into the same buffer.
     batch: Array2<f32>,
     /// The noise the code views' reconstruction gain adds, drawn once.
@@ -453,53 +452,5 @@ impl Trainer {
             }
             Ok(Some(self.reports()))
         })
-    }
-
-    /// Every model's epoch report, evaluated on the validation split: side
-    /// by side when the models step so (each product then has one thread,
-    /// and one after the other the evaluations left the other core idle).
-    fn reports(&mut self) -> Vec<ModelReport> {
-        let on = self.validation();
-        let models: Vec<_> = (self.slots.iter())
-            .map(|s| (&s.params, &s.config))
-            .collect();
-        let evals: Vec<Evaluation> = if self.parallel {
-            use rayon::prelude::*;
-            let each = models.par_iter().map(|(p, c)| on.evaluate(p, c));
-            each.collect()
-        } else {
-            models.iter().map(|(p, c)| on.evaluate(p, c)).collect()
-        };
-        (evals.into_iter().enumerate())
-            .map(|(i, eval)| self.report(i, eval))
-            .collect()
-    }
-
-    /// The epoch report of model `i`, from its evaluation.
-    fn report(&mut self, i: usize, eval: Evaluation) -> ModelReport {
-        let slot = &mut self.slots[i];
-        slot.val_recon = Some(eval.val_recon as f32);
-        let s = slot.epoch_sum;
-        let n = s.batches.max(1) as f64;
-        ModelReport {
-            label: slot.config.label.clone(),
-            loss: s.terms.total() / n,
-            recon: s.recon_mse / n,
-            weight_decay: s.terms.weight_decay / n,
-            sparsity: s.terms.sparsity / n,
-            l1: s.terms.l1 / n,
-            contractive: s.terms.contractive / n,
-            rho_hat_mean: eval.rho_hat_mean,
-            jacobian_fro2: eval.jacobian_fro2,
-            val_recon: eval.val_recon,
-            locality: eval.locality,
-            jacobian_along: eval.along_across.map(|a| a.along),
-            jacobian_across: eval.along_across.map(|a| a.across),
-            kl: slot.config.is_vae().then_some(s.terms.kl / n),
-            val_neg_elbo: eval.elbo.map(|e| e.neg_elbo()),
-            val_kl: eval.elbo.map(|e| e.kl),
-            recon_gain_0_1: eval.recon_gain[0],
-            recon_gain_0_01: eval.recon_gain[1],
-        }
     }
 }
