@@ -49,7 +49,7 @@ impl Objective {
     /// [`value_and_gradient_into`](Self::value_and_gradient_into), except
     /// that after a split batch the gradient is left in two parts, `grad`
     /// and [`ws.second_half()`](Workspace::second_half), for the optimiser
-    /// to sum in its own pass ([`Optimizer::step_kept_sum`](crate::optim::Optimizer::step_kept_sum)):
+    /// to sum in its own pass ([`Optimizer::step_into`](crate::optim::Optimizer::step_into)):
     /// the training step's path, one pass over θ-sized memory fewer.
     pub fn value_and_gradient_parts<F: Real>(
         &self,
