@@ -98,12 +98,13 @@ impl Dataset {
 
     /// Gather a batch of rows into `out`, reshaped only when the batch's
     /// shape changes: a training loop keeps `out` from one step to the next.
-    pub fn rows_into(&self, idx: &[usize], out: &mut Array2<f32>) {
+    /// A large batch is gathered on two threads when `threads` allows.
+    pub fn rows_into(&self, idx: &[usize], out: &mut Array2<f32>, threads: usize) {
         let shape = (idx.len(), self.inputs());
         if out.dim() != shape {
             *out = Array2::zeros(shape);
         }
-        gather(self.x.view(), idx, out.view_mut());
+        gather(self.x.view(), idx, out.view_mut(), threads > 1);
     }
 
     /// The labels of a batch of rows, if the data set has labels.
@@ -146,13 +147,14 @@ impl Dataset {
 /// 32 × 64 stay on one).
 const GATHER_SPLIT_FROM: usize = 1 << 16;
 
-/// Rows `idx` of `x`, in order, into `out`.
-fn gather(x: ArrayView2<f32>, idx: &[usize], mut out: ArrayViewMut2<f32>) {
-    if out.len() >= GATHER_SPLIT_FROM && idx.len() >= 2 {
+/// Rows `idx` of `x`, in order, into `out`; `split` in two halves on two
+/// threads if it is large.
+fn gather(x: ArrayView2<f32>, idx: &[usize], mut out: ArrayViewMut2<f32>, split: bool) {
+    if split && out.len() >= GATHER_SPLIT_FROM && idx.len() >= 2 {
         let cut = idx.len() / 2;
         let (a, b) = out.split_at(Axis(0), cut);
         let (ia, ib) = idx.split_at(cut);
-        rayon::join(|| gather(x, ia, a), || gather(x, ib, b));
+        rayon::join(|| gather(x, ia, a, false), || gather(x, ib, b, false));
         return;
     }
     for (mut row, &i) in out.rows_mut().into_iter().zip(idx) {
@@ -237,7 +239,7 @@ mod tests {
         assert_eq!(d.rows(&[4, 1]).column(0).to_vec(), vec![40.0, 10.0]);
         let mut out = Array2::zeros((0, 0));
         for idx in [&[4, 1][..], &[2, 3], &[0]] {
-            d.rows_into(idx, &mut out);
+            d.rows_into(idx, &mut out, 1);
             assert_eq!(out, d.rows(idx));
         }
         assert_eq!(d.label_rows(&[4, 1]), Some(vec![104, 101]));
@@ -250,9 +252,11 @@ mod tests {
         let d = Dataset::new("big", x, (28, 28), None);
         let idx: Vec<usize> = (0..129).map(|i| (i * 37) % 300).collect();
         assert!(idx.len() * 784 >= GATHER_SPLIT_FROM);
-        let mut out = Array2::zeros((0, 0));
-        d.rows_into(&idx, &mut out);
-        assert_eq!(out, d.rows(&idx));
+        for threads in [1, 2] {
+            let mut out = Array2::zeros((0, 0));
+            d.rows_into(&idx, &mut out, threads);
+            assert_eq!(out, d.rows(&idx));
+        }
     }
 
     #[test]

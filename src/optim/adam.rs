@@ -58,9 +58,10 @@ impl<F: Real> Adam<F> {
     }
 }
 
-/// θ, its moments and its gradient in blocks this long, so that copying a
-/// block, updating it and checking it find it in cache (64 KiB an array:
-/// 2,048 measured no faster than three passes, 16,384 about 20 % faster).
+/// θ, its moments and its gradient in blocks this long, so that updating a
+/// block and checking what it wrote find it in cache (64 KiB an array: with
+/// the copy of θ it had then, 2,048 measured no faster than three passes,
+/// 16,384 about 20 % faster).
 const BLOCK: usize = 16384;
 
 impl<F: Real> Optimizer<F> for Adam<F> {

@@ -268,3 +268,45 @@ pub fn per_pixel_mse(x: &Array2<f32>, x_hat: &Array2<f32>) -> f64 {
         .sum::<f64>()
         / n
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Activation, Corruption, Penalties, Variant};
+
+    fn config() -> ModelConfig {
+        ModelConfig {
+            label: "vanilla".into(),
+            variant: Variant::Vanilla,
+            hidden: 3,
+            encoder: Activation::Sigmoid,
+            decoder: Activation::Sigmoid,
+            tied: false,
+            loss: Loss::Mse,
+            penalties: Penalties::default(),
+            corrupt: Corruption::NONE,
+            optimizer: OptimizerKind::Adam,
+            lr: 1e-2,
+            latent: 0,
+            kl_warmup: 0,
+        }
+    }
+
+    /// A step whose objective is not finite puts θ back as it was before
+    /// it, whichever of the two buffers the last update left θ in.
+    #[test]
+    fn a_non_finite_step_puts_theta_back() {
+        let mut slot = Slot::new(config(), 4, 7, 0);
+        let good = Array2::from_shape_fn((5, 4), |(i, j)| ((i + j) % 3) as f32 / 2.0);
+        let mut bad = good.clone();
+        bad[[2, 1]] = f32::NAN;
+        for steps in 1..=3 {
+            for s in 0..steps {
+                assert!(slot.step(&good, s).is_ok());
+            }
+            let before = slot.params.theta.clone();
+            assert!(matches!(slot.step(&bad, 9), Err(Trouble::NotFinite(_))));
+            assert_eq!(slot.params.theta, before, "after {steps} good steps");
+        }
+    }
+}

@@ -1,7 +1,9 @@
-//! The training loop, without threads: models, data and RNGs; one `step()`
-//! at a time. Commands are applied at step boundaries (`steering.rs`), the
-//! UI's pictures are built in `views.rs`, the probe runs in `probe_job.rs`.
-//! The same `Trainer` runs headless (`aelab train`) and behind the TUI.
+//! The training loop: models, data and RNGs; one `step()` at a time, its
+//! work shared with rayon's pool (`partner.rs`). Commands are applied at
+//! step boundaries (`steering.rs`), the UI's pictures are built in
+//! `views.rs`, the epoch reports in `evaluation.rs`, the probe runs in
+//! `probe_job.rs`. The same `Trainer` runs headless (`aelab train`) and
+//! behind the TUI.
 
 use super::TrainRng;
 use super::partner::{Partner, on_pool};
@@ -317,7 +319,8 @@ impl Trainer {
     /// Takes one step: the next minibatch for every model (the same batch for
     /// all), or one L-BFGS iteration on the full batch.
     pub fn step(&mut self) -> Result<(), Diverged> {
-        if self.hands_out_work() {
+        let hands_out_work = self.hands_out_work();
+        if hands_out_work {
             self.partner.wake();
         }
         self.apply_timeline();
@@ -332,7 +335,14 @@ impl Trainer {
             &self.train.x
         } else {
             let end = (self.cursor + self.preset.batch).min(self.order.len());
-            (self.train).rows_into(&self.order[self.cursor..end], &mut self.batch);
+            // On both cores when the step hands them work anyway (else a
+            // sleeping thread's wake-up would cost more than it saves).
+            let threads = if hands_out_work {
+                crate::model::linalg::threads()
+            } else {
+                1
+            };
+            (self.train).rows_into(&self.order[self.cursor..end], &mut self.batch, threads);
             &self.batch
         };
         let samples = x.nrows();

@@ -1,6 +1,7 @@
-//! The trainer on its own thread: commands come down a channel and are
-//! applied at the next step boundary; snapshots go up at most
-//! `SNAPSHOT_HZ` times a second. The thread ends when the UI hangs up.
+//! The trainer behind the UI: commands come down a channel and are applied
+//! at the next step boundary; snapshots go up at most `SNAPSHOT_HZ` times a
+//! second. Its loop runs on a thread of rayon's pool (`partner::on_pool`),
+//! a thread of its own waiting for it; both end when the UI hangs up.
 
 use super::partner::on_pool;
 use super::run::Run;
@@ -20,7 +21,7 @@ pub struct Worker<R = Trainer> {
 }
 
 impl<R: Run> Worker<R> {
-    /// Starts `trainer` on a thread of its own.
+    /// Starts `trainer` behind a thread of its own (its loop on the pool).
     pub fn spawn(mut trainer: R) -> Worker<R> {
         let (commands, command_rx) = mpsc::channel();
         let (snapshot_tx, snapshots) = mpsc::channel();
