@@ -319,22 +319,27 @@ impl Trainer {
     /// Takes one step: the next minibatch for every model (the same batch for
     /// all), or one L-BFGS iteration on the full batch.
     pub fn step(&mut self) -> Result<(), Diverged> {
-        let hands_out_work = self.hands_out_work();
-        if hands_out_work {
-            self.partner.wake();
-        }
         self.apply_timeline();
         self.steps_requested = self.steps_requested.saturating_sub(1);
         let full_batch = matches!(
             self.slots.first().map(|s| &s.stepper),
             Some(Stepper::Lbfgs(_))
         );
+        let rows = if full_batch {
+            self.train.len()
+        } else {
+            (self.preset.batch).min(self.order.len().saturating_sub(self.cursor))
+        };
+        let hands_out_work = self.hands_out_work(rows);
+        if hands_out_work {
+            self.partner.wake();
+        }
         // L-BFGS takes the whole training set as it is; a minibatch is
         // gathered into the buffer kept for it.
         let x = if full_batch {
             &self.train.x
         } else {
-            let end = (self.cursor + self.preset.batch).min(self.order.len());
+            let end = self.cursor + rows;
             // On both cores when the step hands them work anyway (else a
             // sleeping thread's wake-up would cost more than it saves).
             let threads = if hands_out_work {
@@ -430,13 +435,13 @@ impl Trainer {
         }
     }
 
-    /// Whether a step hands work to the pool's other threads (its models
-    /// side by side, or a batch split in halves), so that keeping them at
-    /// hand pays; a small model's steps leave the second core idle.
-    fn hands_out_work(&self) -> bool {
-        let batch = self.preset.batch;
+    /// Whether a step on `rows` samples hands work to the pool's other
+    /// threads (its models side by side, or a batch split in halves), so
+    /// that keeping them at hand pays; a small model's steps leave the
+    /// second core idle.
+    fn hands_out_work(&self, rows: usize) -> bool {
         self.parallel
-            || (self.slots.iter()).any(|s| crate::model::batch_splits(s.params.arch, batch))
+            || (self.slots.iter()).any(|s| crate::model::batch_splits(s.params.arch, rows))
     }
 
     /// Runs steps until the current epoch ends, then evaluates every model.
