@@ -9,7 +9,7 @@
 
 use aelab::model::kernels::all_finite;
 use aelab::model::{
-    Activation, Arch, Loss, Objective, Params, Penalties, Sparsity, Workspace, linalg,
+    Activation, Arch, Loss, Objective, Params, Penalties, Sparsity, Update, Workspace, linalg,
 };
 use aelab::optim::{Adam, Optimizer};
 use ndarray::Array2;
@@ -144,12 +144,13 @@ fn main() {
             }),
             m,
         );
-        // The step's own way: the update written into the other buffer, checked, swapped.
-        let mut grad = grad;
+        // The update as the step applies it, after the gradient: written
+        // into the other buffer, checked, swapped (the step itself applies it
+        // stripe by stripe while the gradient is in cache: the rows above).
         report(
-            "adam step_into (the same fused, no copy)",
+            "adam stretch applied (the same fused, no copy)",
             time(|| {
-                assert!(adam.step_into(&theta, &mut grad, None, &mut before));
+                assert!(adam.stretch(&theta, &mut before).apply(&grad));
                 std::mem::swap(&mut theta, &mut before);
             }),
             m,

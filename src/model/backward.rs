@@ -1,16 +1,20 @@
 //! The objective and its exact gradient in one pass over reused buffers:
-//! three products through [`linalg::gemm`](super::linalg::gemm) after the
-//! forward pass's two, and two fused elementwise passes (the decoder's, in
-//! [`kernels::decode_loss_grad`], and the code's, here). Each gradient
-//! block is written whole by its first contribution, so θ-sized memory is
-//! never cleared first.
+//! the forward pass's two products, then over the batch's rows two fused
+//! elementwise passes (the decoder's, [`kernels::decode_loss_grad`], and
+//! the code's, [`kernels::code_backprop`]) around the product dH = dZ2 W2,
+//! then the weights' two products by stripes of units
+//! ([`stripes`](super::stripes)), each stripe handed to the optimiser once
+//! computed. Each gradient block is written whole by its first
+//! contribution, so θ-sized memory is never cleared first.
 
-use super::autoencoder::{Objective, Params, ParamsRef, Terms, views_mut};
+use super::autoencoder::{Objective, Params, ParamsRef, Terms};
 use super::forward::{Cache, fit1, fit2, flat, flat_ref, flat_ref1, flat1};
 use super::kernels::{self, row_norms2_into, sum_lanes};
 use super::linalg::{self, Op, gemm_on};
 use super::penalty::{kl, kl_grad};
 use super::rows::{CodeRows, LossRows};
+use super::stripes::{RowPenalties, Signals, weight_gradients};
+use super::update::{NoUpdate, Update};
 use super::workspace::Workspace;
 use super::{Activation, Real};
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
@@ -46,36 +50,35 @@ impl Objective {
         self.value_and_gradient_at(params.borrowed(), x, x_tilde, grad, ws)
     }
 
-    /// [`value_and_gradient_into`](Self::value_and_gradient_into), except
-    /// that after a split batch the gradient is left in two parts, `grad`
-    /// and [`ws.second_half()`](Workspace::second_half), for the optimiser
-    /// to sum in its own pass ([`Optimizer::step_into`](crate::optim::Optimizer::step_into)):
-    /// the training step's path, one pass over θ-sized memory fewer.
-    pub fn value_and_gradient_parts<F: Real>(
+    /// The training step: the objective's terms on a batch, its gradient
+    /// into `grad`, and `update` applied to each stretch of the gradient as
+    /// soon as it is computed ([`stripes`](super::stripes)). Returns the
+    /// terms and whether the update's results are all finite.
+    pub fn value_and_update<F: Real, U: Update<F>>(
         &self,
         params: ParamsRef<F>,
         x: &Array2<F>,
         x_tilde: &Array2<F>,
         grad: &mut [F],
         ws: &mut Workspace<F>,
-    ) -> Terms {
+        update: U,
+    ) -> (Terms, bool) {
         if params.arch.is_vae() {
-            ws.halves = false;
-            return self.vae_value_and_gradient(params, x, x_tilde, grad, ws);
+            let terms = self.vae_value_and_gradient(params, x, x_tilde, grad, ws);
+            return (terms, update.apply(grad));
         }
         let split = splits(params.arch, x.nrows());
-        self.value_and_gradient_split(params, x, x_tilde, grad, ws, split)
+        self.value_and_gradient_split(params, x, x_tilde, grad, ws, split, update)
     }
 
     /// [`value_and_gradient_into`](Self::value_and_gradient_into) at a
     /// borrowed θ (an optimiser's trial point, without copying it).
     ///
-    /// A large batch on two or more threads is split in two halves, each
-    /// computed on a thread of its own into its own gradient (the first
-    /// into `grad`, the second into `ws.grad2`), then summed: one join a
-    /// step (two with the KL term, whose ρ̂ is over the whole batch), no
-    /// spinning barrier. The split is fixed, so results are reproducible
-    /// for a given thread count.
+    /// A large batch on two or more threads is split in two halves for the
+    /// passes over its rows, each half on a thread of its own, then the
+    /// weights' gradients in two stripes of units: two joins a step (three
+    /// with the KL term, whose ρ̂ is over the whole batch), no spinning
+    /// barrier.
     pub fn value_and_gradient_at<F: Real>(
         &self,
         params: ParamsRef<F>,
@@ -84,18 +87,14 @@ impl Objective {
         grad: &mut [F],
         ws: &mut Workspace<F>,
     ) -> Terms {
-        let terms = self.value_and_gradient_parts(params, x, x_tilde, grad, ws);
-        if let Some(second) = ws.second_half() {
-            kernels::add_into(grad, second);
-            ws.halves = false;
-        }
-        terms
+        self.value_and_update(params, x, x_tilde, grad, ws, NoUpdate)
+            .0
     }
 
-    /// [`value_and_gradient_parts`](Self::value_and_gradient_parts), the
-    /// batch split in two halves or not (whatever its size: the tests
-    /// compare both); a split leaves its halves in `grad` and `ws.grad2`.
-    pub(crate) fn value_and_gradient_split<F: Real>(
+    /// [`value_and_update`](Self::value_and_update), the batch split in two
+    /// halves or not (whatever its size: the tests compare both).
+    #[allow(clippy::too_many_arguments)] // the step's inputs, its buffers and its update
+    pub(crate) fn value_and_gradient_split<F: Real, U: Update<F>>(
         &self,
         params: ParamsRef<F>,
         x: &Array2<F>,
@@ -103,7 +102,8 @@ impl Objective {
         grad: &mut [F],
         ws: &mut Workspace<F>,
         split: bool,
-    ) -> Terms {
+        update: U,
+    ) -> (Terms, bool) {
         let (arch, v, p) = (params.arch, params.views(), &self.penalties);
         let (m, inv_m) = (x.nrows(), F::one() / F::of(x.nrows().max(1) as f64));
         let (inputs, hidden) = (arch.inputs, arch.hidden);
@@ -116,14 +116,10 @@ impl Objective {
             ws.ones = ndarray::Array1::from_elem(hidden, F::one());
         }
         let threads = linalg::threads();
-        if split && ws.grad2.len() != grad.len() {
-            ws.grad2 = vec![F::zero(); grad.len()];
-        }
         let x = x.as_standard_layout();
         let x = x.as_slice().expect("standard layout");
         // The KL term's ∂/∂h needs ρ̂ of the whole batch: the codes first.
         let coupled = p.sparsity.is_some();
-        ws.halves = split;
         let Workspace {
             cache,
             dz2,
@@ -131,8 +127,6 @@ impl Objective {
             d_rho,
             norms,
             ones,
-            grad2,
-            halves: _,
         } = ws;
         let mut recon = 0.0;
         for phase in [Phase::Encode, Phase::Backward] {
@@ -160,13 +154,13 @@ impl Objective {
                 ones: flat_ref1(ones),
                 inv_m,
             };
-            let half = |(code, loss, grad): (CodeRows<F>, LossRows<F>, &mut [F]), t| {
+            let half = |(code, loss): (CodeRows<F>, LossRows<F>), t| {
                 let mut code = code;
                 if encode {
                     self.encode_rows(params, &mut code, t);
                 }
                 if backward {
-                    self.backward_rows(params, code, loss, &factors, grad, t)
+                    self.backward_rows(params, code, loss, &factors, t)
                 } else {
                     0.0
                 }
@@ -176,55 +170,51 @@ impl Objective {
                 let (ca, cb) = code.split(cut, hidden);
                 let (la, lb) = loss.split(cut, inputs, hidden);
                 let t = (threads / 2).max(1);
-                let (a, b) = both((ca, la, &mut *grad), (cb, lb, &mut grad2[..]), |h| {
-                    half(h, t)
-                });
+                let (a, b) = both((ca, la), (cb, lb), |h| half(h, t));
                 a + b
             } else {
-                half((code, loss, &mut *grad), threads)
+                half((code, loss), threads)
             };
             if phase == Phase::Encode {
-                self.unit_statistics(params, cache, m);
+                self.unit_statistics(params, cache, m, split);
             }
         }
-        // The penalties below are added into the first part: the sum is the same.
-        let mut g = views_mut(arch, grad);
-        // Penalties on the weights: one pass over W1's rows, one over W2.
+        // The weights' gradients, with the penalties on the weights row by row.
         let tied = v.w2.is_none();
-        let lc = F::of(p.contractive);
-        let decay = F::of(p.weight_decay);
-        if p.contractive > 0.0 || p.weight_decay > 0.0 {
-            // ∂/∂W1[j] at fixed z of (1/m) Σ_i g'(z_ij)² ‖W1[j]‖²: 2 c_j W1[j];
-            // tied decay counts W1 twice, (λ/2)(‖W1‖² + ‖W1ᵀ‖²).
-            let uses = if tied { F::of(2.0) } else { F::one() };
-            let rows = g.w1.rows_mut().into_iter().zip(v.w1.rows());
-            for ((mut gw, w), &c) in rows.zip(&cache.gprime_sq_mean) {
-                gw.scaled_add(F::of(2.0) * lc * c + decay * uses, &w);
-            }
-        }
-        if let (Some(gw2), Some(w2), true) = (g.w2.as_mut(), v.w2, p.weight_decay > 0.0) {
-            gw2.scaled_add(decay, &w2);
-        }
-        self.penalty_terms(params, cache, recon / m.max(1) as f64)
+        let signals = Signals {
+            dz2: dz2.view(),
+            h: cache.h.view(),
+            dz1: dh.view(),
+            x_tilde: x_tilde.view(),
+        };
+        let penalties = RowPenalties {
+            on_w1: p.contractive > 0.0 || p.weight_decay > 0.0,
+            mean_gprime_sq: flat_ref1(&cache.gprime_sq_mean),
+            contractive: F::of(p.contractive),
+            decay: F::of(p.weight_decay),
+            // Tied decay counts W1 twice, (λ/2)(‖W1‖² + ‖W1ᵀ‖²).
+            w1_uses: if tied { F::of(2.0) } else { F::one() },
+        };
+        let finite = weight_gradients(params, &signals, &penalties, grad, update, split, threads);
+        (
+            self.penalty_terms(params, cache, recon / m.max(1) as f64),
+            finite,
+        )
     }
 
-    /// The backward pass of some rows of the batch (their codes computed),
-    /// into `grad` whole (θ's layout; every block written, none read), its
-    /// products on up to `threads` threads. Returns Σ L over the rows.
+    /// The backward pass of some rows of the batch (their codes computed)
+    /// down to their ∂J/∂Z2 and ∂J/∂Z1 (in `loss.dz2` and `loss.dh`), its
+    /// product on up to `threads` threads. Returns Σ L over the rows.
     fn backward_rows<F: Real>(
         &self,
         params: ParamsRef<F>,
         code: CodeRows<F>,
         loss: LossRows<F>,
         factors: &Factors<F>,
-        grad: &mut [F],
         threads: usize,
     ) -> f64 {
         let (arch, v) = (params.arch, params.views());
         let (r, inputs, hidden) = (code.rows(), arch.inputs, arch.hidden);
-        let mut g = views_mut(arch, grad);
-        let gb2 = g.b2.as_slice_mut().expect("θ is contiguous");
-        gb2.fill(F::zero());
         let recon = kernels::decode_loss_grad(
             self.decoder,
             self.loss,
@@ -233,21 +223,14 @@ impl Objective {
             loss.x,
             loss.x_hat,
             loss.dz2,
-            gb2,
             factors.inv_m,
         );
-        let (dz2, h) = (rows_of(loss.dz2, r, inputs), rows_of(code.h, r, hidden));
+        let dz2 = rows_of(loss.dz2, r, inputs);
         let dh = ArrayViewMut2::from_shape((r, hidden), &mut *loss.dh).expect("rows");
-        // W2's gradient dZ2ᵀ H, or Hᵀ dZ2 into W1 when tied; then dH = dZ2 · W2.
-        match (v.w2, g.w2.as_mut()) {
-            (Some(w2), Some(gw2)) => {
-                gemm_on(threads, gw2.view_mut(), dz2, Op::T, h, Op::N, false);
-                gemm_on(threads, dh, dz2, Op::N, w2, Op::N, false);
-            }
-            _ => {
-                gemm_on(threads, g.w1.view_mut(), h, Op::T, dz2, Op::N, false);
-                gemm_on(threads, dh, dz2, Op::N, v.w1, Op::T, false);
-            }
+        // dH = dZ2 · W2 (W1ᵀ when tied).
+        match v.w2 {
+            Some(w2) => gemm_on(threads, dh, dz2, Op::N, w2, Op::N, false),
+            None => gemm_on(threads, dh, dz2, Op::N, v.w1, Op::T, false),
         }
         // g'' from the value y and g' = g'(y): sigmoid g'(1 − 2y), tanh −2y g'.
         let d2 = match self.encoder {
@@ -264,18 +247,6 @@ impl Objective {
             factors.c,
             F::of(self.penalties.l1) * factors.inv_m,
             d2,
-            g.b1.as_slice_mut().expect("θ is contiguous"),
-        );
-        let tied = v.w2.is_none();
-        let dz1 = rows_of(loss.dh, r, hidden);
-        gemm_on(
-            threads,
-            g.w1.view_mut(),
-            dz1,
-            Op::T,
-            code.x_tilde,
-            Op::N,
-            tied,
         );
         recon
     }

@@ -4,12 +4,13 @@
 //! statistics (ρ̂, mean g'², Jacobian shares) from column sums.
 
 use super::autoencoder::{Objective, Params, ParamsRef};
-use super::kernels::{self, add_column_sums};
+use super::kernels::{self, column_sums};
 use super::linalg::{self, Op, gemm_on};
 use super::penalty::top_k_mask_into;
 use super::rows::CodeRows;
 use super::{Activation, Real};
-use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, s};
+use std::ops::Range;
 
 /// The forward pass of one batch, kept for the gradient and for statistics.
 #[derive(Clone, Debug)]
@@ -148,7 +149,7 @@ impl Objective {
         self.fit(params, m, cache);
         let (mut rows, _) = cache.rows(x_tilde.view());
         self.encode_rows(params, &mut rows, linalg::threads());
-        self.unit_statistics(params, cache, m);
+        self.unit_statistics(params, cache, m, super::backward::splits(params.arch, m));
     }
 
     /// Shapes `cache` for a batch of `m` (allocating only on a change).
@@ -189,25 +190,82 @@ impl Objective {
         }
     }
 
-    /// ρ̂, the mean g'² and each unit's share of ‖J‖²_F, from column sums.
-    /// For tanh, ρ̂ maps codes by (h + 1) / 2, a masked unit counting as off:
-    /// Σ_i mask_ij (h_ij + 1) / 2 = (Σ_i h_ij + kept_j) / 2 (h is 0 where masked).
+    /// ρ̂, the mean g'² and each unit's share of ‖J‖²_F, from column sums:
+    /// on two threads, half of the units each, when `split`.
     pub(crate) fn unit_statistics<F: Real>(
         &self,
         params: ParamsRef<F>,
         cache: &mut Cache<F>,
         m: usize,
+        split: bool,
+    ) {
+        let (n, hidden) = (params.arch.inputs, params.arch.hidden);
+        let w1 = params.views().w1;
+        let w1 = w1.as_slice().expect("θ is contiguous");
+        let Cache {
+            h,
+            gprime,
+            mask,
+            rho_hat,
+            gprime_sq_mean,
+            jacobian_units,
+            ..
+        } = cache;
+        let codes = Codes {
+            h: h.view(),
+            gprime: gprime.view(),
+            mask: mask.as_ref().map(|k| k.view()),
+        };
+        let all = UnitStats {
+            w1,
+            rho: flat1(rho_hat),
+            gsq: flat1(gprime_sq_mean),
+            jacobian: flat1(jacobian_units),
+        };
+        let stats = |units: Range<usize>, out: UnitStats<F>| {
+            self.unit_statistics_of(&codes, m, units, out);
+        };
+        if split && hidden >= 2 {
+            let cut = hidden / 2;
+            let (a, b) = all.split_at(cut, n);
+            rayon::join(|| stats(0..cut, a), || stats(cut..hidden, b));
+        } else {
+            stats(0..hidden, all);
+        }
+    }
+
+    /// [`unit_statistics`](Self::unit_statistics) of the hidden units
+    /// `units` (`out` holds theirs). For tanh, ρ̂ maps codes by (h + 1) / 2,
+    /// a masked unit counting as off: Σ_i mask_ij (h_ij + 1) / 2 =
+    /// (Σ_i h_ij + kept_j) / 2 (h is 0 where masked).
+    fn unit_statistics_of<F: Real>(
+        &self,
+        codes: &Codes<F>,
+        m: usize,
+        units: Range<usize>,
+        out: UnitStats<F>,
     ) {
         let inv_m = F::one() / F::of(m.max(1) as f64);
-        let rho = flat1(&mut cache.rho_hat);
-        rho.fill(F::zero());
-        add_column_sums(flat_ref(&cache.h), rho, |h| h);
-        let gsq = flat1(&mut cache.gprime_sq_mean);
-        gsq.fill(F::zero());
-        match &cache.mask {
-            None => add_column_sums(flat_ref(&cache.gprime), gsq, |g| g * g),
+        let UnitStats {
+            w1,
+            rho,
+            gsq,
+            jacobian,
+        } = out;
+        fn of<'a, F>(a: ArrayView2<'a, F>, units: &Range<usize>) -> ArrayView2<'a, F> {
+            a.slice_move(s![.., units.clone()])
+        }
+        let columns = |a| of(a, &units);
+        column_sums(columns(codes.h), rho, |h| h);
+        match codes.mask {
+            None => column_sums(columns(codes.gprime), gsq, |g| g * g),
             Some(mask) => {
-                for (g, keep) in cache.gprime.rows().into_iter().zip(mask.rows()) {
+                gsq.fill(F::zero());
+                for (g, keep) in columns(codes.gprime)
+                    .rows()
+                    .into_iter()
+                    .zip(columns(mask).rows())
+                {
                     for ((s, &g), &keep) in gsq.iter_mut().zip(g).zip(keep) {
                         *s += g * g * keep;
                     }
@@ -216,14 +274,14 @@ impl Objective {
         }
         if self.encoder == Activation::Tanh {
             let half = F::of(0.5);
-            match &cache.mask {
+            match codes.mask {
                 None => rho
                     .iter_mut()
                     .for_each(|r| *r = (*r + F::of(m as f64)) * half),
                 Some(mask) => {
-                    let mut kept = vec![F::zero(); rho.len()];
-                    add_column_sums(flat_ref(mask), &mut kept, |k| k);
-                    for (r, k) in rho.iter_mut().zip(kept) {
+                    // `jacobian` holds the kept counts until it is written below.
+                    column_sums(columns(mask), jacobian, |k| k);
+                    for (r, &k) in rho.iter_mut().zip(jacobian.iter()) {
                         *r = (*r + k) * half;
                     }
                 }
@@ -231,12 +289,48 @@ impl Objective {
         }
         rho.iter_mut().for_each(|r| *r *= inv_m);
         gsq.iter_mut().for_each(|g| *g *= inv_m);
-        let w1 = params.views().w1;
-        let units = flat1(&mut cache.jacobian_units);
-        kernels::row_norms2_into(w1.as_slice().expect("θ is contiguous"), units);
-        for (u, &g) in units.iter_mut().zip(gsq.iter()) {
+        kernels::row_norms2_into(w1, jacobian);
+        for (u, &g) in jacobian.iter_mut().zip(gsq.iter()) {
             *u *= g;
         }
+    }
+}
+
+/// The codes a unit's statistics are summed from (m × hidden each).
+struct Codes<'a, F> {
+    h: ArrayView2<'a, F>,
+    gprime: ArrayView2<'a, F>,
+    mask: Option<ArrayView2<'a, F>>,
+}
+
+/// Some hidden units' rows of W1 and their statistics.
+struct UnitStats<'a, F> {
+    w1: &'a [F],
+    rho: &'a mut [F],
+    gsq: &'a mut [F],
+    jacobian: &'a mut [F],
+}
+
+impl<'a, F> UnitStats<'a, F> {
+    /// The first `at` units (of `n` inputs a row of W1) and the rest.
+    fn split_at(self, at: usize, n: usize) -> (Self, Self) {
+        let (wa, wb) = self.w1.split_at(at * n);
+        let (ra, rb) = self.rho.split_at_mut(at);
+        let (ga, gb) = self.gsq.split_at_mut(at);
+        let (ja, jb) = self.jacobian.split_at_mut(at);
+        let a = UnitStats {
+            w1: wa,
+            rho: ra,
+            gsq: ga,
+            jacobian: ja,
+        };
+        let b = UnitStats {
+            w1: wb,
+            rho: rb,
+            gsq: gb,
+            jacobian: jb,
+        };
+        (a, b)
     }
 }
 

@@ -11,6 +11,7 @@
 use super::activation::Activation;
 use super::simd::vectorised;
 use super::{Loss, Real};
+use ndarray::ArrayView2;
 
 /// A sigmoid without branches: exp's argument is clamped (see
 /// [`Real::exp_fast`]), so it neither overflows nor needs two cases.
@@ -92,8 +93,7 @@ vectorised! {
 
 vectorised! {
     /// The decoder pass of a training step: [`decode`], plus dZ2 = ∂L/∂Z2 / m
-    /// and its column sums added into `grad_b2` (b2's gradient), in the same
-    /// loop. Returns Σ L over the batch.
+    /// in the same loop. Returns Σ L over the batch.
     #[allow(clippy::too_many_arguments)] // one fused pass: every array it touches
     pub fn decode_loss_grad<F: Real>(
         act: Activation,
@@ -103,7 +103,6 @@ vectorised! {
         x: &[F],
         x_hat: &mut [F],
         dz: &mut [F],
-        grad_b2: &mut [F],
         inv_m: F,
     ) -> f64 {
         let n = bias.len();
@@ -116,7 +115,7 @@ vectorised! {
                 .zip(dz.chunks_exact_mut(n));
             for (((z, x), xh), dz) in rows {
                 let cols = z.iter_mut().zip(x).zip(xh.iter_mut()).zip(dz.iter_mut());
-                for ((((z, &x), xh), dz), (&b, gb)) in cols.zip(bias.iter().zip(grad_b2.iter_mut())) {
+                for ((((z, &x), xh), dz), &b) in cols.zip(bias) {
                     *z += b;
                     let y = g(*z);
                     *xh = y;
@@ -126,7 +125,6 @@ vectorised! {
                         Loss::Bce => y - x,
                     };
                     *dz = dl * inv_m;
-                    *gb += *dz;
                 }
                 // The loss of the row while it is still in L1.
                 total += match loss {
@@ -145,8 +143,7 @@ vectorised! {
     /// term's per-unit `d_rho` and the L1 term `l1 sign(h)` added, times the
     /// mask row `keep` (one row of ones when there is no mask) and g'(Z1),
     /// plus the contractive term `c_j g' g''` with g'' = g'(a + b h) from the
-    /// code (`c` holds (2 λ_c / m) ‖W1[j]‖²). b1's gradient is `gb1`, the
-    /// column sums.
+    /// code (`c` holds (2 λ_c / m) ‖W1[j]‖²).
     #[allow(clippy::too_many_arguments)] // one fused pass: every array it touches
     pub fn code_backprop<F: Real>(
         dh: &mut [F],
@@ -157,15 +154,13 @@ vectorised! {
         c: &[F],
         l1: F,
         d2: (F, F),
-        gb1: &mut [F],
     ) {
-        let (n, (a, b)) = (gb1.len(), d2);
-        gb1.fill(F::zero());
+        let (n, (a, b)) = (c.len(), d2);
         let rows = dh.chunks_exact_mut(n).zip(h.chunks_exact(n)).zip(gprime.chunks_exact(n));
         for (i, ((dh, h), gp)) in rows.enumerate() {
             let keep = if keep.len() == n { keep } else { &keep[i * n..(i + 1) * n] };
-            let per_unit = d_rho.iter().zip(c).zip(keep).zip(gb1.iter_mut());
-            for (((d, &h), &gp), (((&dr, &cn), &k), gb)) in dh.iter_mut().zip(h).zip(gp).zip(per_unit) {
+            let per_unit = d_rho.iter().zip(c).zip(keep);
+            for (((d, &h), &gp), ((&dr, &cn), &k)) in dh.iter_mut().zip(h).zip(gp).zip(per_unit) {
                 let sign = if h > F::zero() {
                     F::one()
                 } else if h < F::zero() {
@@ -175,7 +170,6 @@ vectorised! {
                 };
                 let dz = ((*d + dr + l1 * sign) * gp + cn * gp * gp * (a + b * h)) * k;
                 *d = dz;
-                *gb += dz;
             }
         }
     }
@@ -233,15 +227,6 @@ pub fn sum_lanes<F: Real>(n: usize, f: impl Fn(usize) -> F) -> F {
 }
 
 vectorised! {
-    /// `acc += other`, elementwise (two halves' gradients summed).
-    pub fn add_into<F: Real>(acc: &mut [F], other: &[F]) {
-        for (a, &b) in acc.iter_mut().zip(other) {
-            *a += b;
-        }
-    }
-}
-
-vectorised! {
     /// Σ v², in [`sum_over`]'s independent partial sums (a sequential sum
     /// over ae-784-256's θ is a chain of 403,984 dependent adds).
     pub fn sum_squares<F: Real>(v: &[F]) -> F {
@@ -259,9 +244,13 @@ vectorised! {
 }
 
 vectorised! {
-    /// `sums[j] += Σ_i f(row_i[j])` over the rows of an m × n array.
-    pub fn add_column_sums<F: Real>(a: &[F], sums: &mut [F], f: impl Fn(F) -> F) {
-        for row in a.chunks_exact(sums.len()) {
+    /// `sums[j] = Σ_i f(a_ij)`, added row by row from the first: a bias's
+    /// gradient or a unit's statistic over the batch (`a` may be some
+    /// columns of a wider array; each row is contiguous).
+    pub fn column_sums<F: Real>(a: ArrayView2<'_, F>, sums: &mut [F], f: impl Fn(F) -> F) {
+        sums.fill(F::zero());
+        for row in a.rows() {
+            let row = row.to_slice().expect("rows are contiguous");
             for (s, &v) in sums.iter_mut().zip(row) {
                 *s += f(v);
             }

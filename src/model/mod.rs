@@ -15,6 +15,8 @@ pub mod simd;
 #[cfg(test)]
 mod split_check;
 pub mod stack;
+mod stripes;
+pub mod update;
 pub mod vae;
 pub mod variant;
 pub mod workspace;
@@ -27,5 +29,6 @@ pub use forward::Cache;
 pub use linalg::Real;
 pub use loss::Loss;
 pub use penalty::{Penalties, Sparsity};
+pub use update::{NoUpdate, Update};
 pub use variant::Variant;
 pub use workspace::Workspace;

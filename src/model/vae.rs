@@ -170,7 +170,7 @@ impl Objective {
             x_hat: &mut cache.x_hat,
         };
         self.vae_decode_into(params, &vae.z, decoder);
-        self.unit_statistics(params, cache, m);
+        self.unit_statistics(params, cache, m, false);
     }
 
     /// −ELBO's terms from a VAE's forward pass.

@@ -26,11 +26,6 @@ pub struct Workspace<F> {
     pub(crate) norms: Array1<F>,
     /// Ones (m × hidden's row) standing for "no k-sparse mask".
     pub(crate) ones: Array1<F>,
-    /// The second half's gradient when a step splits its batch over two threads.
-    pub(crate) grad2: Vec<F>,
-    /// Whether the last step left its gradient in two parts (the first in
-    /// the caller's buffer, the second in `grad2`), for the optimiser to sum.
-    pub(crate) halves: bool,
 }
 
 impl<F: Real> Default for Workspace<F> {
@@ -42,8 +37,6 @@ impl<F: Real> Default for Workspace<F> {
             d_rho: Array1::zeros(0),
             norms: Array1::zeros(0),
             ones: Array1::zeros(0),
-            grad2: Vec::new(),
-            halves: false,
         }
     }
 }
@@ -52,12 +45,5 @@ impl<F: Real> Workspace<F> {
     /// Empty buffers: the first step shapes them.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// The second part of the last step's gradient, if
-    /// [`value_and_gradient_parts`](super::Objective::value_and_gradient_parts)
-    /// left it in two.
-    pub fn second_half(&self) -> Option<&[F]> {
-        self.halves.then_some(&self.grad2[..])
     }
 }

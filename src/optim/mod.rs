@@ -10,15 +10,16 @@ pub mod lbfgs;
 pub mod momentum;
 pub mod sgd;
 pub mod state;
+pub mod stretch;
 
 pub use adam::Adam;
 pub use lbfgs::{Lbfgs, LbfgsStep};
 pub use momentum::Momentum;
 pub use sgd::Sgd;
 pub use state::{OptimizerState, StateMismatch};
+pub use stretch::{Rule, Stretch};
 
 use crate::model::Real;
-use crate::model::kernels::{add_into, all_finite};
 
 /// Which optimiser trains the model (configuration and presets name it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -78,27 +79,12 @@ pub trait Optimizer<F: Real>: Send {
     /// Puts back a state taken by [`state`](Self::state) from an optimiser of
     /// the same kind and length.
     fn set_state(&mut self, state: OptimizerState<F>) -> Result<(), StateMismatch>;
-    /// One update from θ into `next`, on the gradient `grad + other` (the
-    /// two halves of a batch split over two threads,
-    /// [`Objective::value_and_gradient_parts`](crate::model::Objective::value_and_gradient_parts):
-    /// summed into `grad` first, or within the update's own pass in Adam).
+    /// This step's update from θ into `next`, counted as taken, for the
+    /// training step to apply piece by piece as it computes the gradient
+    /// ([`Objective::value_and_update`](crate::model::Objective::value_and_update)).
     /// θ is left as it was: the caller swaps the two buffers and keeps the
-    /// old one to go back to if the step blows up. Returns whether `next` is
-    /// all finite.
-    fn step_into(
-        &mut self,
-        theta: &[F],
-        grad: &mut [F],
-        other: Option<&[F]>,
-        next: &mut [F],
-    ) -> bool {
-        if let Some(other) = other {
-            add_into(grad, other);
-        }
-        next.copy_from_slice(theta);
-        self.step(next, grad);
-        all_finite(next)
-    }
+    /// old one to go back to if the step blows up.
+    fn stretch<'a>(&'a mut self, theta: &'a [F], next: &'a mut [F]) -> Stretch<'a, F>;
 }
 
 /// The first-order optimiser of `kind` for `len` parameters; `None` for

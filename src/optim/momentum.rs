@@ -2,7 +2,7 @@
 //! The velocity averages successive gradients, which damps the zig-zag of
 //! plain descent across narrow valleys.
 
-use super::{Optimizer, OptimizerState, StateMismatch};
+use super::{Optimizer, OptimizerState, Rule, StateMismatch, Stretch};
 use crate::model::Real;
 
 /// The momentum coefficient μ (the usual choice).
@@ -34,6 +34,15 @@ impl<F: Real> Optimizer<F> for Momentum<F> {
             *v = mu * *v - lr * g;
             *t += *v;
         }
+    }
+
+    fn stretch<'a>(&'a mut self, theta: &'a [F], next: &'a mut [F]) -> Stretch<'a, F> {
+        assert_eq!(theta.len(), self.v.len(), "θ length differs from the state");
+        let rule = Rule::Momentum {
+            mu: F::of(MU),
+            lr: F::of(self.lr),
+        };
+        Stretch::new(theta, next, [&mut self.v, &mut []], rule)
     }
 
     fn lr(&self) -> f64 {

@@ -1,7 +1,7 @@
 //! Plain gradient descent: θ ← θ − lr·g. Whether g is the full-batch or a
 //! minibatch gradient is the caller's choice.
 
-use super::{Optimizer, OptimizerState, StateMismatch};
+use super::{Optimizer, OptimizerState, Rule, StateMismatch, Stretch};
 use crate::model::Real;
 
 /// Gradient descent with a fixed (settable) learning rate; no state.
@@ -23,6 +23,11 @@ impl<F: Real> Optimizer<F> for Sgd {
         for (t, &g) in theta.iter_mut().zip(grad) {
             *t -= lr * g;
         }
+    }
+
+    fn stretch<'a>(&'a mut self, theta: &'a [F], next: &'a mut [F]) -> Stretch<'a, F> {
+        let rule = Rule::Sgd { lr: F::of(self.lr) };
+        Stretch::new(theta, next, Default::default(), rule)
     }
 
     fn lr(&self) -> f64 {

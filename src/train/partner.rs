@@ -1,10 +1,11 @@
 //! Keeps rayon's other threads at hand while the trainer steps back to back.
 //!
-//! A step of ae-784-256 joins twice (the batch's two halves, then Adam's two
-//! stretches of θ). Between the joins the trainer works alone for about
-//! 100 µs (the gather, the unit statistics): long enough for rayon's idle
-//! worker to fall asleep, and waking it again cost 54–86 µs a step before the
-//! second half could start (BENCHMARKS.md, session 6). So while steps run,
+//! A step of ae-784-256 joins four times (the gather, the batch's two
+//! halves, the units' statistics, the weights' two stripes with their
+//! update). Between the joins the trainer works alone for a while (the
+//! corruption, the terms' sums): long enough for rayon's idle worker to
+//! fall asleep, and waking it again cost 54–86 µs a step before the second
+//! half could start (BENCHMARKS.md, session 6). So while steps run,
 //! the other threads wait by spinning instead, running any job that comes
 //! (`rayon::yield_now`), and go back to rayon's sleep once nothing has come
 //! for [`IDLE`] (a paused lab, an epoch's evaluation). Each step wakes them

@@ -185,16 +185,18 @@ impl Slot {
         let finite;
         let terms = match &mut self.stepper {
             Stepper::FirstOrder(opt) => {
-                // A split batch's two gradient halves are summed in the update's pass.
-                let terms = objective.value_and_gradient_parts(
-                    self.params.borrowed(),
+                // The update is applied stripe by stripe as the gradient is computed.
+                let update = opt.stretch(&self.params.theta, &mut self.backup);
+                let params = self.params.borrowed();
+                let (terms, ok) = objective.value_and_update(
+                    params,
                     x,
                     x_tilde,
                     &mut self.grad,
                     &mut self.ws,
+                    update,
                 );
-                let (theta, other) = (&self.params.theta, self.ws.second_half());
-                finite = opt.step_into(theta, &mut self.grad, other, &mut self.backup);
+                finite = ok;
                 // The new θ is the one the update wrote; the old one is kept.
                 std::mem::swap(&mut self.params.theta, &mut self.backup);
                 terms
