@@ -144,9 +144,9 @@ fn main() {
             }),
             m,
         );
-        // The update as the step applies it, after the gradient: written
-        // into the other buffer, checked, swapped (the step itself applies it
-        // stripe by stripe while the gradient is in cache: the rows above).
+        // The update written into the other buffer, checked, swapped: what
+        // a training step does to each stripe of the gradient as it is
+        // computed (`Objective::value_and_update`), here over θ whole.
         report(
             "adam stretch applied (the same fused, no copy)",
             time(|| {

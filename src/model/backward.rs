@@ -73,12 +73,6 @@ impl Objective {
 
     /// [`value_and_gradient_into`](Self::value_and_gradient_into) at a
     /// borrowed θ (an optimiser's trial point, without copying it).
-    ///
-    /// A large batch on two or more threads is split in two halves for the
-    /// passes over its rows, each half on a thread of its own, then the
-    /// weights' gradients in two stripes of units: two joins a step (three
-    /// with the KL term, whose ρ̂ is over the whole batch), no spinning
-    /// barrier.
     pub fn value_and_gradient_at<F: Real>(
         &self,
         params: ParamsRef<F>,
@@ -91,8 +85,14 @@ impl Objective {
             .0
     }
 
-    /// [`value_and_update`](Self::value_and_update), the batch split in two
-    /// halves or not (whatever its size: the tests compare both).
+    /// [`value_and_update`](Self::value_and_update), the batch split or not
+    /// (whatever its size: the tests compare both).
+    ///
+    /// A split batch goes in two halves through the passes over its rows,
+    /// each half on a thread of its own, then the units' statistics and the
+    /// weights' gradients in two stripes of units: three joins a step (four
+    /// with the KL term, whose ρ̂ is over the whole batch), no spinning
+    /// barrier.
     #[allow(clippy::too_many_arguments)] // the step's inputs, its buffers and its update
     pub(crate) fn value_and_gradient_split<F: Real, U: Update<F>>(
         &self,

@@ -79,35 +79,38 @@ fn split_batch_gives_the_whole_batch_terms_gradient_and_cache() {
     }
 }
 
-/// At f32 and sizes where the products take faer's vector kernels (odd
-/// sizes, so that halves and stripes end mid-kernel), the split gradient is
-/// still the whole batch's to the bit, on every penalty on the weights.
+/// At f32, the split gradient is still the whole batch's to the bit: at
+/// sizes where the products take faer's vector kernels and halves and
+/// stripes end mid-kernel, at one hidden unit or one input (a stripe of no
+/// rows), and at ae-784-256's size, where the whole batch's products run
+/// on every thread faer is given.
 #[test]
 fn split_gradient_is_the_same_to_the_bit_at_f32() {
     let mut rng = StdRng::seed_from_u64(4);
-    let (m, inputs, hidden) = (45, 203, 37);
-    let x = Array2::from_shape_fn((m, inputs), |_| rng.random_range(0.0f32..1.0));
-    for tied in [false, true] {
-        let arch = Arch::ae(inputs, hidden, tied);
-        let params = Params::<f32>::init(arch, &mut rng);
-        let penalties = Penalties {
-            weight_decay: 0.01,
-            contractive: 0.1,
-            ..Penalties::default()
-        };
-        let objective = Objective {
-            encoder: Activation::Sigmoid,
-            decoder: Activation::Sigmoid,
-            loss: Loss::Bce,
-            penalties,
-        };
-        let run = |split| {
-            let mut grad = vec![f32::NAN; arch.len()];
-            let mut ws = Workspace::new();
-            let at = params.borrowed();
-            objective.value_and_gradient_split(at, &x, &x, &mut grad, &mut ws, split, NoUpdate);
-            grad
-        };
-        assert_eq!(run(false), run(true), "tied={tied}");
+    for (m, inputs, hidden) in [(45, 203, 37), (9, 5, 1), (9, 1, 3), (128, 784, 256)] {
+        let x = Array2::from_shape_fn((m, inputs), |_| rng.random_range(0.0f32..1.0));
+        for tied in [false, true] {
+            let arch = Arch::ae(inputs, hidden, tied);
+            let params = Params::<f32>::init(arch, &mut rng);
+            let penalties = Penalties {
+                weight_decay: 0.01,
+                contractive: 0.1,
+                ..Penalties::default()
+            };
+            let objective = Objective {
+                encoder: Activation::Sigmoid,
+                decoder: Activation::Sigmoid,
+                loss: Loss::Bce,
+                penalties,
+            };
+            let run = |split| {
+                let mut grad = vec![f32::NAN; arch.len()];
+                let mut ws = Workspace::new();
+                let at = params.borrowed();
+                objective.value_and_gradient_split(at, &x, &x, &mut grad, &mut ws, split, NoUpdate);
+                grad
+            };
+            assert_eq!(run(false), run(true), "{m}x{inputs}x{hidden} tied={tied}");
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! The second half of a training step: the weights' gradients from the
+//! The last phase of a training step: the weights' gradients from the
 //! whole batch's signals (dZ2, H, dZ1, X̃), by stripes of units, each stripe
 //! handed to the optimiser's [`Update`] as soon as it is computed.
 //!
@@ -46,7 +46,10 @@ pub(crate) struct RowPenalties<'a, F> {
 type Part<'a, F, U> = (&'a mut [F], U);
 
 /// The cut of `part` at `at`.
-fn cut<'a, F, U: Update<F>>((g, u): Part<'a, F, U>, at: usize) -> (Part<'a, F, U>, Part<'a, F, U>) {
+fn cut_part<'a, F, U: Update<F>>(
+    (g, u): Part<'a, F, U>,
+    at: usize,
+) -> (Part<'a, F, U>, Part<'a, F, U>) {
     let (ga, gb) = g.split_at_mut(at);
     let (ua, ub) = u.split_at(at);
     ((ga, ua), (gb, ub))
@@ -63,13 +66,14 @@ struct Blocks<'a, F, U> {
 impl<'a, F, U: Update<F>> Blocks<'a, F, U> {
     fn of(params: ParamsRef<F>, grad: &'a mut [F], update: U) -> Self {
         let (a, n, h) = (params.arch, params.arch.inputs, params.arch.hidden);
+        debug_assert!(!a.is_vae(), "a VAE's gradient is vae.rs's");
         assert_eq!(grad.len(), a.len(), "gradient length");
-        let (w1, rest) = cut((grad, update), h * n);
-        let (b1, rest) = cut(rest, h);
+        let (w1, rest) = cut_part((grad, update), h * n);
+        let (b1, rest) = cut_part(rest, h);
         let (w2, b2) = if a.tied {
             (None, rest)
         } else {
-            let (w2, b2) = cut(rest, n * h);
+            let (w2, b2) = cut_part(rest, n * h);
             (Some(w2), b2)
         };
         Blocks { w1, b1, w2, b2 }
@@ -77,16 +81,16 @@ impl<'a, F, U: Update<F>> Blocks<'a, F, U> {
 
     /// The first `units` hidden units' and `inputs` inputs' rows, and the rest.
     fn split(self, units: usize, inputs: usize, n: usize, h: usize) -> (Self, Self) {
-        let (w1a, w1b) = cut(self.w1, units * n);
-        let (b1a, b1b) = cut(self.b1, units);
+        let (w1a, w1b) = cut_part(self.w1, units * n);
+        let (b1a, b1b) = cut_part(self.b1, units);
         let (w2a, w2b) = match self.w2 {
             Some(w2) => {
-                let (a, b) = cut(w2, inputs * h);
+                let (a, b) = cut_part(w2, inputs * h);
                 (Some(a), Some(b))
             }
             None => (None, None),
         };
-        let (b2a, b2b) = cut(self.b2, inputs);
+        let (b2a, b2b) = cut_part(self.b2, inputs);
         let a = Blocks {
             w1: w1a,
             b1: b1a,
@@ -130,11 +134,11 @@ pub(crate) fn weight_gradients<F: Real, U: Update<F>>(
     if !split {
         return stripe(0..h, 0..n, blocks, threads);
     }
-    let (units, inputs) = (h / 2, n / 2);
+    let (units, inputs, t) = (h / 2, n / 2, (threads / 2).max(1));
     let (a, b) = blocks.split(units, inputs, n, h);
     let (fa, fb) = rayon::join(
-        || stripe(0..units, 0..inputs, a, 1),
-        || stripe(units..h, inputs..n, b, 1),
+        || stripe(0..units, 0..inputs, a, t),
+        || stripe(units..h, inputs..n, b, t),
     );
     fa && fb
 }
@@ -154,15 +158,19 @@ impl<F: Real> Stripe<'_, '_, F> {
         &self,
         units: Range<usize>,
         inputs: Range<usize>,
-        b: Blocks<F, U>,
+        blocks: Blocks<F, U>,
     ) -> bool {
         let (s, p, v) = (
             self.signals,
             self.penalties,
             views(self.params.arch, self.params.theta),
         );
-        let tied = v.w2.is_none();
-        let mut finite = self.rows(units.clone(), b.w1, |k, mut out| {
+        let (n, h, tied) = (
+            self.params.arch.inputs,
+            self.params.arch.hidden,
+            v.w2.is_none(),
+        );
+        let mut finite = self.rows(units.clone(), n, blocks.w1, |k, mut out| {
             if tied {
                 // W1 is also the decoder's: Hᵀ dZ2 first, as in the reference.
                 self.gemm(out.view_mut(), s.h.slice(s![.., k.clone()]), s.dz2, false);
@@ -182,26 +190,27 @@ impl<F: Real> Stripe<'_, '_, F> {
                 }
             }
         });
-        finite &= bias(s.dz1, units, b.b1);
-        if let (Some(w2), Some(part)) = (v.w2, b.w2) {
-            finite &= self.rows(inputs.clone(), part, |k, mut out| {
+        finite &= bias(s.dz1, units, blocks.b1);
+        if let (Some(w2), Some(part)) = (v.w2, blocks.w2) {
+            finite &= self.rows(inputs.clone(), h, part, |k, mut out| {
                 self.gemm(out.view_mut(), s.dz2.slice(s![.., k.clone()]), s.h, false);
-                if p.decay != F::zero() {
+                if p.decay > F::zero() {
                     out.scaled_add(p.decay, &w2.slice(s![k, ..]));
                 }
             });
         }
-        finite & bias(s.dz2, inputs, b.b2)
+        finite & bias(s.dz2, inputs, blocks.b2)
     }
 
-    /// `fill(rows, out)` for a block's rows, then the block's update.
+    /// `fill(rows, out)` for a block's rows (`width` wide), then the
+    /// block's update.
     fn rows<U: Update<F>>(
         &self,
         rows: Range<usize>,
+        width: usize,
         (grad, update): Part<F, U>,
         fill: impl Fn(Range<usize>, ArrayViewMut2<F>),
     ) -> bool {
-        let width = grad.len() / rows.len().max(1);
         let out = ArrayViewMut2::from_shape((rows.len(), width), &mut *grad).expect("rows");
         fill(rows, out);
         update.apply(grad)

@@ -37,19 +37,25 @@ pub struct AdamConstants<F> {
 /// θ itself is only read: the caller swaps θ and `next` afterwards and
 /// keeps the old θ to go back to.
 pub struct Stretch<'a, F> {
-    pub theta: &'a [F],
-    pub next: &'a mut [F],
-    pub state: [&'a mut [F]; 2],
-    pub rule: Rule<F>,
+    theta: &'a [F],
+    next: &'a mut [F],
+    state: [&'a mut [F]; 2],
+    rule: Rule<F>,
 }
 
 impl<'a, F: Real> Stretch<'a, F> {
-    /// θ's stretch from `theta` into `next` under `rule`; the state buffers
-    /// the rule does not use are empty.
+    /// θ's stretch from `theta` into `next` under `rule`, with the state
+    /// buffers the rule uses (as long as θ; the others empty).
     pub fn new(theta: &'a [F], next: &'a mut [F], state: [&'a mut [F]; 2], rule: Rule<F>) -> Self {
         assert_eq!(theta.len(), next.len(), "θ and its next buffer differ");
-        for s in &state {
-            assert!(s.is_empty() || s.len() == theta.len(), "state length");
+        let uses = match rule {
+            Rule::Sgd { .. } => 0,
+            Rule::Momentum { .. } => 1,
+            Rule::Adam(_) => 2,
+        };
+        for (i, s) in state.iter().enumerate() {
+            let len = if i < uses { theta.len() } else { 0 };
+            assert_eq!(s.len(), len, "state buffer {i} of {rule:?}");
         }
         Stretch {
             theta,
@@ -61,7 +67,7 @@ impl<'a, F: Real> Stretch<'a, F> {
 }
 
 /// `s` cut at `at`, or two empty pieces when it is an unused (empty) state.
-fn cut<F>(s: &mut [F], at: usize) -> (&mut [F], &mut [F]) {
+fn cut_state<F>(s: &mut [F], at: usize) -> (&mut [F], &mut [F]) {
     if s.is_empty() {
         s.split_at_mut(0)
     } else {
@@ -80,7 +86,7 @@ impl<F: Real> Update<F> for Stretch<'_, F> {
         let (ta, tb) = self.theta.split_at(at);
         let (na, nb) = self.next.split_at_mut(at);
         let [s0, s1] = self.state;
-        let ((s0a, s0b), (s1a, s1b)) = (cut(s0, at), cut(s1, at));
+        let ((s0a, s0b), (s1a, s1b)) = (cut_state(s0, at), cut_state(s1, at));
         let rule = self.rule;
         let a = Stretch {
             theta: ta,
