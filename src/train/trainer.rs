@@ -136,6 +136,8 @@ pub struct Trainer {
     pub(super) parallel: bool,
     /// The minibatch, gathered anew each step into the same buffer.
     batch: Array2<f32>,
+    /// Each model's outcome of the last step, in a kept buffer.
+    results: Vec<Result<LossPoint, Trouble>>,
     /// The noise the code views' reconstruction gain adds, drawn once.
     pub(super) gain_noise: Option<UnitNoise>,
     /// When the running trainer last rebuilt the slow views, and what that
@@ -221,6 +223,7 @@ impl Trainer {
             probe_thread: None,
             parallel: false,
             batch: Array2::zeros((0, 0)),
+            results: Vec::new(),
             gain_noise: None,
             slow_refresh: None,
             partner: Partner::default(),
@@ -359,7 +362,8 @@ impl Trainer {
             }
         }
         // Every model takes the batch, so they stay in step even if one diverges.
-        let results: Vec<Result<LossPoint, Trouble>> = if self.parallel {
+        let mut results = std::mem::take(&mut self.results);
+        if self.parallel {
             // A model a task on rayon's pool: independent weights, noise and
             // buffers, so the numbers are those of taking them one after the
             // other. The pool's threads last (a thread spawned every step left
@@ -367,24 +371,30 @@ impl Trainer {
             use rayon::prelude::*;
             (self.slots.par_iter_mut())
                 .map(|slot| slot.step(x, step))
-                .collect()
+                .collect_into_vec(&mut results);
         } else {
-            self.slots.iter_mut().map(|s| s.step(x, step)).collect()
-        };
-        let diverged = self.slots.iter().zip(results).find_map(|(slot, r)| {
-            r.err().map(|trouble| {
-                let (kind, what) = match trouble {
-                    Trouble::NotFinite(v) => ("diverged", format!("the objective is {v}")),
-                    Trouble::BlowingUp(what) => ("is blowing up", what),
-                };
-                Diverged {
-                    label: slot.config.label.clone(),
-                    step,
-                    kind,
-                    what,
-                }
-            })
-        });
+            results.clear();
+            results.extend(self.slots.iter_mut().map(|s| s.step(x, step)));
+        }
+        let diverged = self
+            .slots
+            .iter()
+            .zip(results.drain(..))
+            .find_map(|(slot, r)| {
+                r.err().map(|trouble| {
+                    let (kind, what) = match trouble {
+                        Trouble::NotFinite(v) => ("diverged", format!("the objective is {v}")),
+                        Trouble::BlowingUp(what) => ("is blowing up", what),
+                    };
+                    Diverged {
+                        label: slot.config.label.clone(),
+                        step,
+                        kind,
+                        what,
+                    }
+                })
+            });
+        self.results = results;
         self.step += 1;
         self.count_samples(samples);
         let epoch = self.epoch;
