@@ -188,7 +188,6 @@ impl Objective {
             x_tilde: x_tilde.view(),
         };
         let penalties = RowPenalties {
-            on_w1: p.contractive > 0.0 || p.weight_decay > 0.0,
             mean_gprime_sq: flat_ref1(&cache.gprime_sq_mean),
             contractive: F::of(p.contractive),
             decay: F::of(p.weight_decay),

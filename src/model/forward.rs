@@ -225,7 +225,7 @@ impl Objective {
         let stats = |units: Range<usize>, out: UnitStats<F>| {
             self.unit_statistics_of(&codes, m, units, out);
         };
-        if split && hidden >= 2 {
+        if split {
             let cut = hidden / 2;
             let (a, b) = all.split_at(cut, n);
             rayon::join(|| stats(0..cut, a), || stats(cut..hidden, b));

@@ -32,8 +32,6 @@ pub(crate) struct Signals<'a, F> {
 
 /// What the penalties on the weights add to their gradient, row by row.
 pub(crate) struct RowPenalties<'a, F> {
-    /// Whether W1's rows get `w1_factor` (decay or the contractive term on).
-    pub on_w1: bool,
     /// (1/m) Σ_i g'(z_ij)² per hidden unit j, and λ_c of the contractive term.
     pub mean_gprime_sq: &'a [F],
     pub contractive: F,
@@ -181,7 +179,7 @@ impl<F: Real> Stripe<'_, '_, F> {
                 s.x_tilde,
                 tied,
             );
-            if p.on_w1 {
+            if p.contractive > F::zero() || p.decay > F::zero() {
                 // ∂/∂W1[j] at fixed z of (1/m) Σ_i g'(z_ij)² ‖W1[j]‖²: 2 c_j W1[j].
                 let w = v.w1.slice(s![k.clone(), ..]);
                 let c = &p.mean_gprime_sq[k];
