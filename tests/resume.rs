@@ -190,7 +190,7 @@ fn a_blow_up_stops_training_with_what_happened_and_keeps_the_jsonl() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("model \"vanilla\" is blowing up at step")
+        err.contains("model \"vanilla\" is blowing up in step")
             && err.contains("its weights grew")
             && err.contains("lower train.lr"),
         "{err}"

@@ -3,6 +3,7 @@
 //! entries to [`Timed`] events and back. TOML ends here.
 
 use super::PresetError;
+use super::overrides::as_written;
 use super::source::{Source, friendly};
 use crate::settings::{Change, Event, Timed};
 use serde::de::DeserializeOwned;
@@ -50,8 +51,17 @@ pub fn parse(key: &str, value: &Value) -> Result<Vec<Change>, String> {
     Ok(vec![change])
 }
 
+/// `value` as a `T`; a number or boolean where a name is expected is read
+/// again as the text written, so the error lists the names.
 fn typed<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
-    value.clone().try_into().map_err(|e| friendly(e.message()))
+    let read = |v: Value| v.try_into::<T>().map_err(|e| friendly(e.message()));
+    read(value.clone()).or_else(
+        |first| match as_written(value).map(|t| read(Value::String(t))) {
+            Some(Ok(v)) => Ok(v),
+            Some(Err(names)) if names.contains("unknown variant") => Err(names),
+            _ => Err(first),
+        },
+    )
 }
 
 /// A float, or an integer read as one (`level = 1`).
@@ -208,6 +218,20 @@ mod tests {
             let (key, value) = to_toml(&c);
             assert_eq!(parse(&key, &value).unwrap(), vec![c]);
         }
+    }
+
+    /// A number where a name belongs gets the names, not serde's "unit variant".
+    #[test]
+    fn a_number_for_a_name_lists_the_names() {
+        let err = parse("train.optimizer", &Value::Integer(1)).unwrap_err();
+        assert_eq!(
+            err,
+            "unknown variant `1`, expected one of `sgd`, `momentum`, `adam`, `lbfgs`"
+        );
+        let err = parse("model.loss", &Value::Boolean(true)).unwrap_err();
+        assert_eq!(err, "unknown variant `true`, expected `mse` or `bce`");
+        let err = parse("model.hidden", &Value::String("abc".into())).unwrap_err();
+        assert_eq!(err, "invalid type: string \"abc\", expected a whole number");
     }
 
     #[test]

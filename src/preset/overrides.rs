@@ -23,6 +23,15 @@ pub fn parse_value(text: &str) -> Value {
         .unwrap_or_else(|| Value::String(text.to_string()))
 }
 
+/// A scalar `--set` value that is not a string, as the text it was written
+/// as (`1`, `true`, `0.5`).
+pub fn as_written(value: &Value) -> Option<String> {
+    match value {
+        Value::String(_) | Value::Array(_) | Value::Table(_) => None,
+        v => Some(v.to_string()),
+    }
+}
+
 /// Sets `a.b.c = value` in a table, creating the tables on the way.
 pub fn set_dotted(table: &mut Table, key: &str, value: Value) -> Result<(), String> {
     let parts: Vec<&str> = key.split('.').collect();

@@ -3,7 +3,7 @@
 //! `file:line: key` or the `--set` item that put the value there.
 
 use super::PresetError;
-use super::overrides::{parse_override, set_dotted};
+use super::overrides::{as_written, parse_override, set_dotted};
 use super::schema::RawFile;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -39,10 +39,33 @@ impl Source {
                 origin: format!("--set {item}"),
                 message,
             };
-            set_dotted(&mut table, &key, value).map_err(blame)?;
-            toml::Value::Table(table.clone())
-                .try_into::<RawFile>()
-                .map_err(|e| blame(friendly(e.message())))?;
+            let fits = |table: &Table| {
+                toml::Value::Table(table.clone())
+                    .try_into::<RawFile>()
+                    .map(drop)
+                    .map_err(|e| friendly(e.message()))
+            };
+            let with = |value| {
+                let mut t = table.clone();
+                set_dotted(&mut t, &key, value).map(|()| t)
+            };
+            let set = with(value.clone()).map_err(blame)?;
+            table = match (fits(&set), as_written(&value)) {
+                (Ok(()), _) => set,
+                // `optimizer=1` or `label=2`: read again as the text written,
+                // which a label takes and a name's error lists the names for.
+                (Err(first), Some(text)) => {
+                    let retry = with(toml::Value::String(text)).map_err(blame)?;
+                    match fits(&retry) {
+                        Ok(()) => retry,
+                        Err(names) if names.contains("unknown variant") => {
+                            return Err(blame(names));
+                        }
+                        Err(_) => return Err(blame(first)),
+                    }
+                }
+                (Err(first), None) => return Err(blame(first)),
+            };
             sets.push((key, item.clone()));
         }
         Ok(Source {
@@ -128,13 +151,23 @@ fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> PresetError {
     }
 }
 
-/// serde's type names in words a user of the lab reads.
+/// serde's type names in words a user of the lab reads. "≥ 0" only where
+/// the value was negative: a key with a higher minimum says so itself.
 pub fn friendly(message: &str) -> String {
+    let count = if message.contains("integer `-") {
+        "a whole number ≥ 0"
+    } else {
+        "a whole number"
+    };
     message
         .trim()
-        .replace("expected usize", "expected a whole number ≥ 0")
-        .replace("expected u64", "expected a whole number ≥ 0")
+        .replace("expected usize", &format!("expected {count}"))
+        .replace("expected u64", &format!("expected {count}"))
         .replace("expected f64", "expected a number")
+        .replace(
+            "wanted string or table",
+            "expected a name in quotes, e.g. \"adam\"",
+        )
 }
 
 /// 1-based line and column of a byte offset.
@@ -157,6 +190,39 @@ mod tests {
         assert_eq!(s.line_of("regularize.sparsity.rho"), Some(5));
         assert_eq!(s.origin("variant", Some(0)), "p.toml:7: variant");
         assert_eq!(s.origin("train.lr", None), "p.toml: train.lr");
+    }
+
+    /// `--set` reads a value as TOML first; one the key does not take as
+    /// that is read again as the text written: a label `7` is "7", and a
+    /// number for a name gets the names.
+    #[test]
+    fn a_set_value_is_read_again_as_text_when_it_does_not_fit() {
+        let s = Source::parse("p.toml", "", &["label=7".into()]).unwrap();
+        assert_eq!(s.table["label"].as_str(), Some("7"));
+        let err = |item: &str| match Source::parse("p.toml", "", &[item.into()]) {
+            Err(PresetError::Invalid { origin, message }) => format!("{origin}: {message}"),
+            Err(other) => panic!("{item}: {other}"),
+            Ok(_) => panic!("{item} accepted"),
+        };
+        assert_eq!(
+            err("train.optimizer=1"),
+            "--set train.optimizer=1: unknown variant `1`, expected one of `sgd`, `momentum`, `adam`, `lbfgs`"
+        );
+        assert_eq!(
+            err("model.hidden=-3"),
+            "--set model.hidden=-3: invalid value: integer `-3`, expected a whole number ≥ 0"
+        );
+    }
+
+    #[test]
+    fn a_name_without_quotes_in_a_file_says_so() {
+        match Source::parse("p.toml", "[train]\noptimizer = 1\n", &[]) {
+            Err(e) => assert_eq!(
+                e.to_string(),
+                "p.toml:2:13: expected a name in quotes, e.g. \"adam\""
+            ),
+            Ok(_) => panic!("optimizer = 1 accepted"),
+        }
     }
 
     #[test]

@@ -80,10 +80,12 @@ pub struct ModelReport {
 /// before the step), or it is blowing up (`blowup.rs`).
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "model \"{label}\" {kind} at step {step}: {what}; lower train.lr (the [ key in the lab) and reset (r)"
+    "model \"{label}\" {kind} in step {}: {what}; lower train.lr (the [ key in the lab) and reset (r)",
+    .step + 1
 )]
 pub struct Diverged {
     pub label: String,
+    /// The steps taken before the one that failed (the message counts from 1).
     pub step: u64,
     /// "diverged" or "is blowing up".
     pub kind: &'static str,

@@ -6,6 +6,7 @@
 use super::action::Action;
 use super::panes::corruption_text;
 use crate::model::CorruptionKind;
+use crate::optim::OptimizerKind;
 use crate::settings::{Change, Context, ModelConfig, rules};
 
 /// The changes a settings action asks of `config`, and the message-line
@@ -39,9 +40,15 @@ pub fn steer(
                 _ => config.lr,
             };
             let bound = if change.is_none() { " (its bound)" } else { "" };
+            // Kept for a switch to a first-order optimiser, but said to be unused.
+            let unused = if config.optimizer == OptimizerKind::Lbfgs {
+                ", unused by L-BFGS's line search"
+            } else {
+                ""
+            };
             return Some((
                 change.into_iter().collect(),
-                format!("learning rate {lr:.2e}{bound} (model {label})"),
+                format!("learning rate {lr:.2e}{bound} (model {label}{unused})"),
             ));
         }
         _ => return None,
