@@ -151,18 +151,14 @@ fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> PresetError {
     }
 }
 
-/// serde's type names in words a user of the lab reads. "≥ 0" only where
-/// the value was negative: a key with a higher minimum says so itself.
+/// serde's type names in words a user of the lab reads. A count is "a
+/// whole number" (0, 1, 2, …) with no bound: a key whose minimum is higher
+/// says so itself, and "≥ 0" would contradict it.
 pub fn friendly(message: &str) -> String {
-    let count = if message.contains("integer `-") {
-        "a whole number ≥ 0"
-    } else {
-        "a whole number"
-    };
     message
         .trim()
-        .replace("expected usize", &format!("expected {count}"))
-        .replace("expected u64", &format!("expected {count}"))
+        .replace("expected usize", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
         .replace("expected f64", "expected a number")
         .replace(
             "wanted string or table",
@@ -210,7 +206,7 @@ mod tests {
         );
         assert_eq!(
             err("model.hidden=-3"),
-            "--set model.hidden=-3: invalid value: integer `-3`, expected a whole number ≥ 0"
+            "--set model.hidden=-3: invalid value: integer `-3`, expected a whole number"
         );
     }
 

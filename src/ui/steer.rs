@@ -22,10 +22,14 @@ pub fn steer(
         Action::NextVariant | Action::PrevVariant => {
             let forward = action == Action::NextVariant;
             return Some(match rules::next_variant(config, forward, ctx) {
-                Some(v) => (
-                    vec![Change::Variant(v)],
-                    format!("variant {} (model {label})", v.name()),
-                ),
+                Some(v) => {
+                    let brought = rules::apply(config, Change::Variant(v), ctx)
+                        .map_or(String::new(), |after| brought(config, &after, ascii));
+                    (
+                        vec![Change::Variant(v)],
+                        format!("variant {} (model {label}){brought}", v.name()),
+                    )
+                }
                 None => (Vec::new(), format!("no other variant fits model {label}")),
             });
         }
@@ -69,4 +73,64 @@ pub fn steer(
             corruption_text(&after.corrupt, ascii)
         ),
     ))
+}
+
+/// What a variant's lecture defaults changed besides the variant, for the
+/// message (`: corrupt mask q=0.25, untied`), so that a dropped tie or a
+/// new corruption is not a surprise.
+fn brought(before: &ModelConfig, after: &ModelConfig, ascii: bool) -> String {
+    let mut parts = Vec::new();
+    if after.corrupt != before.corrupt {
+        parts.push(format!(
+            "corrupt {}",
+            corruption_text(&after.corrupt, ascii)
+        ));
+    }
+    if after.tied != before.tied {
+        parts.push(if after.tied { "tied" } else { "untied" }.to_string());
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", parts.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Activation, Loss, Variant};
+    use crate::optim::OptimizerKind;
+
+    /// The demo's tied vanilla model: `v` makes it denoising, and the
+    /// message says the variant's defaults masked it and dropped the tie.
+    #[test]
+    fn a_variant_key_says_what_its_defaults_changed() {
+        let d = Variant::Vanilla.defaults();
+        let config = ModelConfig {
+            label: "vanilla".into(),
+            variant: Variant::Vanilla,
+            hidden: 8,
+            encoder: Activation::Sigmoid,
+            decoder: Activation::Sigmoid,
+            tied: true,
+            loss: Loss::Mse,
+            penalties: d.penalties,
+            corrupt: d.corrupt,
+            optimizer: OptimizerKind::Adam,
+            lr: 1e-2,
+            latent: 0,
+            kl_warmup: 0,
+        };
+        let ctx = Context {
+            shared_batches: true,
+            targets_in_unit_interval: true,
+        };
+        let (changes, message) = steer(Action::NextVariant, &config, &ctx, false).unwrap();
+        assert_eq!(changes, vec![Change::Variant(Variant::Denoising)]);
+        assert_eq!(
+            message,
+            "variant denoising (model vanilla): corrupt mask q=0.25, untied"
+        );
+    }
 }

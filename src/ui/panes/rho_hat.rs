@@ -31,12 +31,17 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer) {
     let target = rho.map_or(String::new(), |r| {
         format!(" {}={}", t.sym("ρ", "rho"), num(r))
     });
-    let inner = framed(app, area, buf, format!("{name}{target}"), index);
+    // A linear autoencoder's pane holds the lecture's result instead of ρ̂.
+    let title = match m.and_then(|m| m.pca.as_ref()) {
+        Some(_) => "AE vs PCA".to_string(),
+        None => format!("{name}{target}"),
+    };
+    let inner = framed(app, area, buf, title, index);
     let Some(m) = m else { return };
     if let Some(p) = m.pca {
         // The lecture's result, live: a linear autoencoder's error meets PCA's.
         let lines = [
-            format!("vs PCA, k = {} (training set)", p.k),
+            format!("k = {} (training set)", p.k),
             format!("AE  {} {}", t.sym("‖x−x̂‖²", "|x-x_hat|^2"), num(p.ae_error)),
             format!(
                 "PCA {} {}",
