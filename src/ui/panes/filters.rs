@@ -22,6 +22,17 @@ fn grid_area(area: Rect) -> Rect {
     }
 }
 
+/// A tile's (width, height) in cells: at most `tile_max`, and small
+/// enough that one whole tile fits the grid area, so that a short pane
+/// shrinks its tiles rather than cutting them out of shape.
+fn tile(g: Rect, shape: (usize, usize), mode: DrawMode, tile_max: (u16, u16)) -> (u16, u16) {
+    let room = (
+        tile_max.0.min(g.width.saturating_sub(1)),
+        tile_max.1.min(g.height),
+    );
+    raster::tile_size(shape, mode, room)
+}
+
 /// (columns, rows) of tiles that fit in the pane `area`. Each tile has a
 /// one-cell gap on its left (where the cursor mark goes) and one below.
 pub fn grid(
@@ -31,7 +42,7 @@ pub fn grid(
     tile_max: (u16, u16),
 ) -> (usize, usize) {
     let g = grid_area(area);
-    let (w, h) = raster::tile_size(shape, mode, tile_max);
+    let (w, h) = tile(g, shape, mode, tile_max);
     (
         (g.width / (w + 1)) as usize,
         ((g.height + 1) / (h + 1)) as usize,
@@ -95,7 +106,7 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer, tile_max: (
         .intersection(g);
         raster::draw(buf, at, &pixels(cursor), shape, app.draw_mode(), &t);
     } else {
-        let (w, h) = raster::tile_size(shape, app.draw_mode(), tile_max);
+        let (w, h) = tile(g, shape, app.draw_mode(), tile_max);
         for j in first..last {
             let k = j - first;
             let x = g.x + (k % cols.max(1)) as u16 * (w + 1) + 1;
@@ -132,4 +143,27 @@ pub fn render(app: &App, index: usize, area: Rect, buf: &mut Buffer, tile_max: (
         &fit(&info, inner.width as usize),
         t.title(false),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pane two rows short of a whole 8x4 tile shrinks its tiles, in
+    /// proportion, instead of drawing one tile cut to the rows it has.
+    #[test]
+    fn a_short_pane_shrinks_its_tiles_in_proportion() {
+        let (area, mnist) = (Rect::new(0, 0, 60, 5), (28, 28));
+        let g = grid_area(area);
+        assert_eq!((g.width, g.height), (58, 2));
+        // Half-blocks: a cell is one pixel wide and two tall, so 28x28 is 4x2 cells.
+        assert_eq!(tile(g, mnist, DrawMode::HalfBlocks, (8, 4)), (4, 2));
+        assert_eq!(grid(area, mnist, DrawMode::HalfBlocks, (8, 4)), (11, 1));
+        // With room, tiles keep the layout's size.
+        let tall = Rect::new(0, 0, 60, 12);
+        assert_eq!(
+            tile(grid_area(tall), mnist, DrawMode::HalfBlocks, (8, 4)),
+            (8, 4)
+        );
+    }
 }
