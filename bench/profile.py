@@ -86,7 +86,10 @@ def main():
         match = LAST.search(out.stdout)
         if out.returncode != 0 or not match:
             sys.exit(f"{' '.join(cmd)} failed:\n{out.stdout}\n{out.stderr}")
-        script = subprocess.run(["perf", "script", "-i", data], capture_output=True, text=True).stdout
+        out = subprocess.run(["perf", "script", "-i", data], capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(f"perf script failed:\n{out.stderr}")
+        script = out.stdout
     rate = float(match.group(1))
     counts = collections.Counter(category(f) for f in samples(script))
     loading = counts.pop(None, 0)

@@ -157,12 +157,17 @@ fn gather(x: ArrayView2<f32>, idx: &[usize], mut out: ArrayViewMut2<f32>, split:
         rayon::join(|| gather(x, ia, a, false), || gather(x, ib, b, false));
         return;
     }
+    let n = x.ncols();
+    assert_eq!(
+        out.dim(),
+        (idx.len(), n),
+        "a batch buffer of the rows' shape"
+    );
     match (x.as_slice(), out.as_slice_mut()) {
         // Both row-major (as a data set and a batch buffer are): a plain
         // copy a row, without ndarray's per-row setup (5.7 % of a
         // digits-64-25 step, whose rows are 64 floats).
-        (Some(x), Some(out)) if !idx.is_empty() => {
-            let n = out.len() / idx.len();
+        (Some(x), Some(out)) if n > 0 => {
             for (row, &i) in out.chunks_exact_mut(n).zip(idx) {
                 row.copy_from_slice(&x[i * n..(i + 1) * n]);
             }

@@ -4,7 +4,7 @@
 
 use super::PresetError;
 use super::overrides::as_written;
-use super::source::{Source, friendly};
+use super::source::{Source, friendly, names_or};
 use crate::settings::{Change, Event, Timed};
 use serde::de::DeserializeOwned;
 use toml::{Table, Value};
@@ -51,17 +51,15 @@ pub fn parse(key: &str, value: &Value) -> Result<Vec<Change>, String> {
     Ok(vec![change])
 }
 
-/// `value` as a `T`; a number or boolean where a name is expected is read
-/// again as the text written, so the error lists the names.
+/// `value` as a `T`. A scalar that is not one is read again as a string
+/// only for the message: where a name is expected, that error lists the
+/// names (serde's own says "unit variant, expected string only").
 fn typed<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
     let read = |v: Value| v.try_into::<T>().map_err(|e| friendly(e.message()));
-    read(value.clone()).or_else(
-        |first| match as_written(value).map(|t| read(Value::String(t))) {
-            Some(Ok(v)) => Ok(v),
-            Some(Err(names)) if names.contains("unknown variant") => Err(names),
-            _ => Err(first),
-        },
-    )
+    read(value.clone()).map_err(|first| match as_written(value, None).map(read) {
+        Some(Err(second)) => names_or(first, second),
+        _ => first,
+    })
 }
 
 /// A float, or an integer read as one (`level = 1`).

@@ -4,15 +4,17 @@ use super::PresetError;
 use toml::{Table, Value};
 
 /// `key=value`: the value is read as TOML, or taken as a string when it is
-/// not TOML (so `--set model.encoder=tanh` needs no quotes).
-pub fn parse_override(item: &str) -> Result<(String, Value), PresetError> {
+/// not TOML (so `--set model.encoder=tanh` needs no quotes); with it, the
+/// value's text as written (for a second reading, [`as_written`]).
+pub fn parse_override(item: &str) -> Result<(String, Value, String), PresetError> {
     let Some((key, value)) = item.split_once('=') else {
         return Err(PresetError::Invalid {
             origin: format!("--set {item}"),
             message: "expected key=value, e.g. --set corrupt.level=0.5".into(),
         });
     };
-    Ok((key.trim().to_string(), parse_value(value.trim())))
+    let text = value.trim();
+    Ok((key.trim().to_string(), parse_value(text), text.to_string()))
 }
 
 /// A value as TOML, or as a plain string.
@@ -23,12 +25,15 @@ pub fn parse_value(text: &str) -> Value {
         .unwrap_or_else(|| Value::String(text.to_string()))
 }
 
-/// A scalar `--set` value that is not a string, as the text it was written
-/// as (`1`, `true`, `0.5`).
-pub fn as_written(value: &Value) -> Option<String> {
+/// A scalar value that is not a string (`1`, `true`, `0.5`, a date) as a
+/// string for a second reading: `text`, the value as the user wrote it, or
+/// else TOML's printing of it (`0.10` prints as `0.1`: only for messages).
+pub fn as_written(value: &Value, text: Option<&str>) -> Option<Value> {
     match value {
         Value::String(_) | Value::Array(_) | Value::Table(_) => None,
-        v => Some(v.to_string()),
+        v => Some(Value::String(
+            text.map_or_else(|| v.to_string(), str::to_string),
+        )),
     }
 }
 

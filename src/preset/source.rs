@@ -34,7 +34,7 @@ impl Source {
         let mut table = Table::deserialize(Deserializer::from(document)).map_err(parse_error)?;
         let mut sets = Vec::new();
         for item in overrides {
-            let (key, value) = parse_override(item)?;
+            let (key, value, written) = parse_override(item)?;
             let blame = |message: String| PresetError::Invalid {
                 origin: format!("--set {item}"),
                 message,
@@ -50,18 +50,16 @@ impl Source {
                 set_dotted(&mut t, &key, value).map(|()| t)
             };
             let set = with(value.clone()).map_err(blame)?;
-            table = match (fits(&set), as_written(&value)) {
+            table = match (fits(&set), as_written(&value, Some(&written))) {
                 (Ok(()), _) => set,
-                // `optimizer=1` or `label=2`: read again as the text written,
-                // which a label takes and a name's error lists the names for.
+                // `optimizer=1` or `label=0.10`: read again as the text
+                // written, which a label takes as it is and a name's error
+                // lists the names for.
                 (Err(first), Some(text)) => {
-                    let retry = with(toml::Value::String(text)).map_err(blame)?;
+                    let retry = with(text).map_err(blame)?;
                     match fits(&retry) {
                         Ok(()) => retry,
-                        Err(names) if names.contains("unknown variant") => {
-                            return Err(blame(names));
-                        }
-                        Err(_) => return Err(blame(first)),
+                        Err(second) => return Err(blame(names_or(first, second))),
                     }
                 }
                 (Err(first), None) => return Err(blame(first)),
@@ -151,19 +149,30 @@ fn parse_error(file: &str, text: &str, e: &toml::de::Error) -> PresetError {
     }
 }
 
-/// serde's type names in words a user of the lab reads. A count is "a
-/// whole number" (0, 1, 2, …) with no bound: a key whose minimum is higher
-/// says so itself, and "≥ 0" would contradict it.
+/// Of a value's two readings' errors (as TOML, then as the text written),
+/// the second when it lists a name's allowed values, else the first.
+pub fn names_or(first: String, second: String) -> String {
+    if second.contains("unknown variant") {
+        second
+    } else {
+        first
+    }
+}
+
+/// serde's type names in words a user of the lab reads. "≥ 0" is the
+/// type's bound; a key with a higher minimum says so in its own check.
 pub fn friendly(message: &str) -> String {
+    let count = if message.contains("integer `-") {
+        "a whole number ≥ 0"
+    } else {
+        "a whole number"
+    };
     message
         .trim()
-        .replace("expected usize", "expected a whole number")
-        .replace("expected u64", "expected a whole number")
+        .replace("expected usize", &format!("expected {count}"))
+        .replace("expected u64", &format!("expected {count}"))
         .replace("expected f64", "expected a number")
-        .replace(
-            "wanted string or table",
-            "expected a name in quotes, e.g. \"adam\"",
-        )
+        .replace("wanted string or table", "expected a name in quotes")
 }
 
 /// 1-based line and column of a byte offset.
@@ -193,8 +202,14 @@ mod tests {
     /// number for a name gets the names.
     #[test]
     fn a_set_value_is_read_again_as_text_when_it_does_not_fit() {
-        let s = Source::parse("p.toml", "", &["label=7".into()]).unwrap();
-        assert_eq!(s.table["label"].as_str(), Some("7"));
+        for (item, label) in [
+            ("label=7", "7"),
+            ("label=0.10", "0.10"),
+            ("label=1e3", "1e3"),
+        ] {
+            let s = Source::parse("p.toml", "", &[item.into()]).unwrap();
+            assert_eq!(s.table["label"].as_str(), Some(label), "{item}");
+        }
         let err = |item: &str| match Source::parse("p.toml", "", &[item.into()]) {
             Err(PresetError::Invalid { origin, message }) => format!("{origin}: {message}"),
             Err(other) => panic!("{item}: {other}"),
@@ -206,17 +221,14 @@ mod tests {
         );
         assert_eq!(
             err("model.hidden=-3"),
-            "--set model.hidden=-3: invalid value: integer `-3`, expected a whole number"
+            "--set model.hidden=-3: invalid value: integer `-3`, expected a whole number ≥ 0"
         );
     }
 
     #[test]
     fn a_name_without_quotes_in_a_file_says_so() {
         match Source::parse("p.toml", "[train]\noptimizer = 1\n", &[]) {
-            Err(e) => assert_eq!(
-                e.to_string(),
-                "p.toml:2:13: expected a name in quotes, e.g. \"adam\""
-            ),
+            Err(e) => assert_eq!(e.to_string(), "p.toml:2:13: expected a name in quotes"),
             Ok(_) => panic!("optimizer = 1 accepted"),
         }
     }

@@ -144,7 +144,10 @@ impl Slot {
         }
         match &mut self.stepper {
             Stepper::FirstOrder(o) => o.set_lr(config.lr),
-            Stepper::Lbfgs(l) => l.reset(),
+            // Its curvature pairs are of the old objective; a learning rate,
+            // which it does not read, leaves them as they are.
+            Stepper::Lbfgs(l) if change.changes_objective() => l.reset(),
+            Stepper::Lbfgs(_) => {}
         }
         if change.changes_objective() {
             self.version += 1;

@@ -358,11 +358,13 @@ impl FineTune {
             };
             let finite = self.params.theta.iter().all(|v| v.is_finite());
             if !terms.total().is_finite() || !finite {
+                let takes_lr = matches!(self.stepper, Stepper::FirstOrder(_));
                 return Err(Diverged {
                     label: "fine-tune".into(),
                     step: batches as u64,
                     kind: "diverged",
                     what: format!("the objective is {}", terms.total()),
+                    remedy: Diverged::remedy(takes_lr),
                 });
             }
             sum += terms;

@@ -79,10 +79,7 @@ pub struct ModelReport {
 /// A model stopped: its objective became NaN or infinite (θ goes back to
 /// before the step), or it is blowing up (`blowup.rs`).
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "model \"{label}\" {kind} in step {}: {what}; lower train.lr (the [ key in the lab) and reset (r)",
-    .step + 1
-)]
+#[error("model \"{label}\" {kind} in step {}: {what}; {remedy}", .step + 1)]
 pub struct Diverged {
     pub label: String,
     /// The steps taken before the one that failed (the message counts from 1).
@@ -90,6 +87,20 @@ pub struct Diverged {
     /// "diverged" or "is blowing up".
     pub kind: &'static str,
     pub what: String,
+    /// What to change: [`Diverged::remedy`] of the model's optimiser.
+    pub remedy: &'static str,
+}
+
+impl Diverged {
+    /// What a user can change when a model diverges: its learning rate if
+    /// its optimiser takes one (L-BFGS does not: lowering it would do nothing).
+    pub fn remedy(takes_lr: bool) -> &'static str {
+        if takes_lr {
+            "lower train.lr (the [ key in the lab) and reset (r)"
+        } else {
+            "L-BFGS chooses its own steps: lower the penalties' weights or rescale the data, and reset (r)"
+        }
+    }
 }
 
 pub struct Trainer {
@@ -393,6 +404,7 @@ impl Trainer {
                         step,
                         kind,
                         what,
+                        remedy: Diverged::remedy(matches!(slot.stepper, Stepper::FirstOrder(_))),
                     }
                 })
             });

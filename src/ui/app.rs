@@ -7,6 +7,7 @@ use super::keys;
 use super::offer::ResumeOffer;
 use super::options::{ColorDepth, UiOptions};
 use super::steer::steer;
+use super::theme::Theme;
 use crate::settings::{Event, ModelConfig, rules};
 use crate::train::{Command, LossPoint, Snapshot};
 use crossterm::event::KeyEvent;
@@ -230,7 +231,8 @@ impl App {
     fn decide(&mut self, action: Action) -> Vec<Command> {
         let focus = self.focus;
         if let (Some(config), Some(s)) = (self.shown.get(focus), &self.snapshot)
-            && let Some((changes, message)) = steer(action, config, &s.context, self.options.ascii)
+            && let Some((changes, message)) =
+                steer(action, config, &s.context, &Theme::new(self.options))
         {
             self.message = message;
             let event = |change| {

@@ -5,6 +5,8 @@
 
 use super::action::Action;
 use super::panes::corruption_text;
+use super::panes::status::penalties_text;
+use super::theme::Theme;
 use crate::model::CorruptionKind;
 use crate::optim::OptimizerKind;
 use crate::settings::{Change, Context, ModelConfig, rules};
@@ -15,7 +17,7 @@ pub fn steer(
     action: Action,
     config: &ModelConfig,
     ctx: &Context,
-    ascii: bool,
+    theme: &Theme,
 ) -> Option<(Vec<Change>, String)> {
     let label = &config.label;
     let changes = match action {
@@ -23,11 +25,11 @@ pub fn steer(
             let forward = action == Action::NextVariant;
             return Some(match rules::next_variant(config, forward, ctx) {
                 Some(v) => {
-                    let brought = rules::apply(config, Change::Variant(v), ctx)
-                        .map_or(String::new(), |after| brought(config, &after, ascii));
+                    let also = rules::apply(config, Change::Variant(v), ctx)
+                        .map_or(String::new(), |after| brought(config, &after, theme));
                     (
                         vec![Change::Variant(v)],
-                        format!("variant {} (model {label}){brought}", v.name()),
+                        format!("variant {} (model {label}){also}", v.name()),
                     )
                 }
                 None => (Vec::new(), format!("no other variant fits model {label}")),
@@ -70,22 +72,23 @@ pub fn steer(
         changes,
         format!(
             "corruption {}{limit} (model {label})",
-            corruption_text(&after.corrupt, ascii)
+            corruption_text(&after.corrupt, theme.ascii)
         ),
     ))
 }
 
-/// What a variant's lecture defaults changed besides the variant, for the
-/// message (`: corrupt mask q=0.25, untied`), so that a dropped tie or a
-/// new corruption is not a surprise.
-fn brought(before: &ModelConfig, after: &ModelConfig, ascii: bool) -> String {
-    let mut parts = Vec::new();
-    if after.corrupt != before.corrupt {
-        parts.push(format!(
-            "corrupt {}",
-            corruption_text(&after.corrupt, ascii)
-        ));
-    }
+/// What a variant's lecture defaults changed besides the variant, as the
+/// model line shows it (`: corrupt mask q=0.25, no penalty, untied`), so
+/// that a dropped tie, penalty or new corruption is not a surprise.
+fn brought(before: &ModelConfig, after: &ModelConfig, theme: &Theme) -> String {
+    let corrupt = |c: &ModelConfig| format!("corrupt {}", corruption_text(&c.corrupt, theme.ascii));
+    let penalties = |c: &ModelConfig| penalties_text(c, theme);
+    let mut parts: Vec<String> = [corrupt(before), penalties(before)]
+        .into_iter()
+        .zip([corrupt(after), penalties(after)])
+        .filter(|(was, now)| was != now)
+        .map(|(_, now)| now)
+        .collect();
     if after.tied != before.tied {
         parts.push(if after.tied { "tied" } else { "untied" }.to_string());
     }
@@ -126,7 +129,8 @@ mod tests {
             shared_batches: true,
             targets_in_unit_interval: true,
         };
-        let (changes, message) = steer(Action::NextVariant, &config, &ctx, false).unwrap();
+        let theme = Theme::new(crate::ui::options::UiOptions::default());
+        let (changes, message) = steer(Action::NextVariant, &config, &ctx, &theme).unwrap();
         assert_eq!(changes, vec![Change::Variant(Variant::Denoising)]);
         assert_eq!(
             message,

@@ -156,7 +156,8 @@ mod tests {
         let (area, mnist) = (Rect::new(0, 0, 60, 5), (28, 28));
         let g = grid_area(area);
         assert_eq!((g.width, g.height), (58, 2));
-        // Half-blocks: a cell is one pixel wide and two tall, so 28x28 is 4x2 cells.
+        // Half-blocks: a cell is one pixel wide and two tall, so 28x28 is
+        // 28x14 cells at full size, and 4x2 shrunk to fit two rows.
         assert_eq!(tile(g, mnist, DrawMode::HalfBlocks, (8, 4)), (4, 2));
         assert_eq!(grid(area, mnist, DrawMode::HalfBlocks, (8, 4)), (11, 1));
         // With room, tiles keep the layout's size.

@@ -93,6 +93,33 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 /// in fields, what a key changes first, the architecture (fixed) last.
 pub fn model_line(c: &ModelConfig, t: &Theme, sep: &str) -> Vec<String> {
     let tied = if c.tied { " tied" } else { "" };
+    let regs = penalties_text(c, t);
+    vec![
+        format!("{}: {}", c.label, c.variant.name()),
+        format!("{sep}corrupt {}", corruption_text(&c.corrupt, t.ascii)),
+        format!("{sep}{regs}"),
+        match c.optimizer {
+            // L-BFGS takes the step its line search finds: no learning rate.
+            OptimizerKind::Lbfgs => format!("{sep}lbfgs line search"),
+            o => format!("{sep}{} lr {:.2e}", o.name(), c.lr),
+        },
+        format!(
+            "{sep}{}/{} h={}{tied}{}",
+            c.encoder.name(),
+            c.decoder.name(),
+            c.hidden,
+            if c.is_vae() {
+                format!(" z={}", c.latent)
+            } else {
+                String::new()
+            }
+        ),
+    ]
+}
+
+/// The model's penalties as the model line shows them ("λ=0.003 ρ=0.05
+/// β=3", or "no penalty").
+pub fn penalties_text(c: &ModelConfig, t: &Theme) -> String {
     let p = &c.penalties;
     let mut regs = Vec::new();
     if p.weight_decay > 0.0 {
@@ -131,30 +158,9 @@ pub fn model_line(c: &ModelConfig, t: &Theme, sep: &str) -> Vec<String> {
             num(p.kl)
         ));
     }
-    let regs = if regs.is_empty() {
+    if regs.is_empty() {
         "no penalty".to_string()
     } else {
         regs.join(" ")
-    };
-    vec![
-        format!("{}: {}", c.label, c.variant.name()),
-        format!("{sep}corrupt {}", corruption_text(&c.corrupt, t.ascii)),
-        format!("{sep}{regs}"),
-        match c.optimizer {
-            // L-BFGS takes the step its line search finds: no learning rate.
-            OptimizerKind::Lbfgs => format!("{sep}lbfgs line search"),
-            o => format!("{sep}{} lr {:.2e}", o.name(), c.lr),
-        },
-        format!(
-            "{sep}{}/{} h={}{tied}{}",
-            c.encoder.name(),
-            c.decoder.name(),
-            c.hidden,
-            if c.is_vae() {
-                format!(" z={}", c.latent)
-            } else {
-                String::new()
-            }
-        ),
-    ]
+    }
 }
