@@ -173,6 +173,11 @@ pub fn friendly(message: &str) -> String {
         .replace("expected u64", &format!("expected {count}"))
         .replace("expected f64", "expected a number")
         .replace("wanted string or table", "expected a name in quotes")
+        // toml's words for a list or table where a name belongs.
+        .replace(
+            "invalid type: unit variant, expected string only",
+            "expected a name, not a list or table",
+        )
 }
 
 /// 1-based line and column of a byte offset.
@@ -218,6 +223,10 @@ mod tests {
         assert_eq!(
             err("train.optimizer=1"),
             "--set train.optimizer=1: unknown variant `1`, expected one of `sgd`, `momentum`, `adam`, `lbfgs`"
+        );
+        assert_eq!(
+            err("variant=[1]"),
+            "--set variant=[1]: expected a name, not a list or table"
         );
         assert_eq!(
             err("model.hidden=-3"),
