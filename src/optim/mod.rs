@@ -35,6 +35,13 @@ impl OptimizerKind {
     /// Every kind, in the order a menu lists them.
     pub const ALL: [OptimizerKind; 4] = [Self::Sgd, Self::Momentum, Self::Adam, Self::Lbfgs];
 
+    /// Whether it steps by a learning rate: L-BFGS's line search picks
+    /// each step itself, so an lr is shown, steered and advised only for
+    /// the others.
+    pub fn takes_lr(self) -> bool {
+        self != Self::Lbfgs
+    }
+
     /// The lowercase name, the same spelling serde uses.
     pub fn name(self) -> &'static str {
         match self {

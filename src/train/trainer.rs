@@ -404,7 +404,7 @@ impl Trainer {
                         step,
                         kind,
                         what,
-                        remedy: Diverged::remedy(matches!(slot.stepper, Stepper::FirstOrder(_))),
+                        remedy: Diverged::remedy(slot.config.optimizer.takes_lr()),
                     }
                 })
             });

@@ -8,7 +8,6 @@ use super::panes::corruption_text;
 use super::panes::status::penalties_text;
 use super::theme::Theme;
 use crate::model::CorruptionKind;
-use crate::optim::OptimizerKind;
 use crate::settings::{Change, Context, ModelConfig, rules};
 
 /// The changes a settings action asks of `config`, and the message-line
@@ -47,7 +46,7 @@ pub fn steer(
             };
             let bound = if change.is_none() { " (its bound)" } else { "" };
             // Kept for a switch to a first-order optimiser, but said to be unused.
-            let unused = if config.optimizer == OptimizerKind::Lbfgs {
+            let unused = if !config.optimizer.takes_lr() {
                 ", unused by L-BFGS's line search"
             } else {
                 ""

@@ -2,7 +2,6 @@
 //! per model (variant, corruption, regularisers that are on, optimiser).
 
 use super::{corruption_text, fit, num, put, theme};
-use crate::optim::OptimizerKind;
 use crate::settings::ModelConfig;
 use crate::train::ProbeState;
 use crate::ui::app::App;
@@ -98,10 +97,10 @@ pub fn model_line(c: &ModelConfig, t: &Theme, sep: &str) -> Vec<String> {
         format!("{}: {}", c.label, c.variant.name()),
         format!("{sep}corrupt {}", corruption_text(&c.corrupt, t.ascii)),
         format!("{sep}{regs}"),
-        match c.optimizer {
-            // L-BFGS takes the step its line search finds: no learning rate.
-            OptimizerKind::Lbfgs => format!("{sep}lbfgs line search"),
-            o => format!("{sep}{} lr {:.2e}", o.name(), c.lr),
+        if c.optimizer.takes_lr() {
+            format!("{sep}{} lr {:.2e}", c.optimizer.name(), c.lr)
+        } else {
+            format!("{sep}{} line search", c.optimizer.name())
         },
         format!(
             "{sep}{}/{} h={}{tied}{}",
