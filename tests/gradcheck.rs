@@ -85,8 +85,32 @@ fn far_from_kinks(objective: &Objective, params: &Params<f64>, x_tilde: &Array2<
     relu_ok && ranking_ok
 }
 
+/// A batch in which only every fourth value is nonzero, as in MNIST: the
+/// step then takes its sparse products (`model/sparse.rs`, from 30 %).
+fn mostly_zero_batch(m: usize, n: usize, seed: u64) -> Array2<f64> {
+    let x = batch(m, n, seed);
+    Array2::from_shape_fn((m, n), |(i, k)| {
+        if (i * n + k).is_multiple_of(4) {
+            x[(i, k)]
+        } else {
+            0.0
+        }
+    })
+}
+
 fn assert_gradients_match(objective: Objective, arch: Arch, corrupt: Corruption, seed: u64) {
     let x = batch(7, arch.inputs, seed);
+    assert_gradients_match_on(&x, objective, arch, corrupt, seed);
+}
+
+fn assert_gradients_match_on(
+    x: &Array2<f64>,
+    objective: Objective,
+    arch: Arch,
+    corrupt: Corruption,
+    seed: u64,
+) {
+    let x = x.clone();
     let mut rng = StdRng::seed_from_u64(seed + 1);
     let (params, x_tilde) = (0..100)
         .map(|_| {
@@ -140,6 +164,50 @@ fn every_activation_loss_tying_and_regulariser_has_an_exact_gradient() {
         }
     }
     assert!(checked > 250, "only {checked} combinations checked");
+}
+
+/// The same on a mostly-zero batch, whose codes and W1's gradient the
+/// step computes from its nonzeros: every encoder, both losses, tied and
+/// untied, each regulariser, with codes of 3 and 9 units and one of 70
+/// (which the sparse loops take 64 at a time), clean and masked.
+#[test]
+fn a_mostly_zero_batch_has_an_exact_gradient() {
+    let mut checked = 0;
+    for encoder in Activation::ALL {
+        for loss in [Loss::Mse, Loss::Bce] {
+            for tied in [false, true] {
+                for hidden in [3, 9] {
+                    for (_, penalties) in penalty_cases(encoder, hidden) {
+                        let objective = Objective {
+                            encoder,
+                            decoder: Activation::Sigmoid,
+                            loss,
+                            penalties,
+                        };
+                        let arch = Arch::ae(20, hidden, tied);
+                        let x = mostly_zero_batch(7, 20, checked);
+                        assert_gradients_match_on(&x, objective, arch, Corruption::NONE, checked);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    let objective = Objective {
+        encoder: Activation::Sigmoid,
+        decoder: Activation::Sigmoid,
+        loss: Loss::Bce,
+        penalties: penalty_cases(Activation::Sigmoid, 70).pop().unwrap().1,
+    };
+    let masked = Corruption {
+        kind: CorruptionKind::Mask,
+        level: 0.3,
+    };
+    for (tied, corrupt) in [(false, Corruption::NONE), (true, masked)] {
+        let x = mostly_zero_batch(7, 20, 1);
+        assert_gradients_match_on(&x, objective, Arch::ae(20, 70, tied), corrupt, 1);
+    }
+    assert!(checked > 100, "only {checked} combinations checked");
 }
 
 #[test]

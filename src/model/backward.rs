@@ -5,14 +5,17 @@
 //! then the weights' two products by stripes of units
 //! ([`stripes`](super::stripes)), each stripe handed to the optimiser once
 //! computed. Each gradient block is written whole by its first
-//! contribution, so θ-sized memory is never cleared first.
+//! contribution, so θ-sized memory is never cleared first. A mostly-zero
+//! X̃ (MNIST) enters its two products, Z1 and ∂W1, by its nonzeros
+//! ([`sparse`](super::sparse)).
 
 use super::autoencoder::{Objective, Params, ParamsRef, Terms};
 use super::forward::{Cache, fit1, fit2, flat, flat_ref, flat_ref1, flat1};
 use super::kernels::{self, row_norms2_into, sum_lanes};
 use super::linalg::{self, Op, gemm_on};
 use super::penalty::{kl, kl_grad};
-use super::rows::{CodeRows, LossRows};
+use super::rows::{CodeRows, LossRows, SparseRows};
+use super::sparse;
 use super::stripes::{RowPenalties, Signals, weight_gradients};
 use super::update::{NoUpdate, Update};
 use super::workspace::Workspace;
@@ -127,7 +130,18 @@ impl Objective {
             d_rho,
             norms,
             ones,
+            sparse,
         } = ws;
+        // A mostly-zero X̃ (MNIST) enters its two products by its nonzeros,
+        // unless faer would have run them on threads the sparse loops lack.
+        let one_thread = threads == 1 || m * inputs * hidden < linalg::PARALLEL_FROM;
+        let mut sparse = match x_tilde.as_slice() {
+            Some(xt) if (split || one_thread) && sparse::worth_it(xt) => {
+                sparse.transpose(v.w1, split);
+                Some(sparse)
+            }
+            _ => None,
+        };
         let mut recon = 0.0;
         for phase in [Phase::Encode, Phase::Backward] {
             if phase == Phase::Backward || !coupled {
@@ -141,7 +155,14 @@ impl Objective {
             if !encode && !backward {
                 continue;
             }
-            let (code, x_hat) = cache.rows(x_tilde.view());
+            let (mut code, x_hat) = cache.rows(x_tilde.view());
+            if let (Phase::Encode, Some(s)) = (phase, sparse.as_deref_mut()) {
+                code.sparse = Some(SparseRows {
+                    w1t: &s.w1t,
+                    lists: &mut s.halves,
+                    first_row: 0,
+                });
+            }
             let loss = LossRows {
                 x,
                 x_hat,
@@ -186,6 +207,9 @@ impl Objective {
             h: cache.h.view(),
             dz1: dh.view(),
             x_tilde: x_tilde.view(),
+            x_nonzeros: sparse
+                .as_deref()
+                .map(|s| &s.halves[..if split { 2 } else { 1 }]),
         };
         let penalties = RowPenalties {
             mean_gprime_sq: flat_ref1(&cache.gprime_sq_mean),

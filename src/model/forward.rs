@@ -8,6 +8,7 @@ use super::kernels::{self, column_sums};
 use super::linalg::{self, Op, gemm_on};
 use super::penalty::top_k_mask_into;
 use super::rows::CodeRows;
+use super::sparse;
 use super::{Activation, Real};
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, s};
 use std::ops::Range;
@@ -81,6 +82,7 @@ impl<F: Real> Cache<F> {
             h: flat(&mut self.h),
             mask: self.mask.as_mut().map(flat),
             z2: flat(&mut self.z2),
+            sparse: None,
         };
         (code, flat(&mut self.x_hat))
     }
@@ -169,8 +171,17 @@ impl Objective {
         let v = params.views();
         let (r, hidden) = (rows.rows(), params.arch.hidden);
         let b1 = v.b1.as_slice().expect("θ is contiguous");
-        let z1 = ArrayViewMut2::from_shape((r, hidden), &mut *rows.z1).expect("rows");
-        gemm_on(threads, z1, rows.x_tilde, Op::N, v.w1, Op::T, false);
+        match rows.sparse.as_mut() {
+            Some(s) => {
+                let nz = &mut s.lists[0];
+                nz.gather(rows.x_tilde, s.first_row);
+                sparse::codes(nz, s.w1t, hidden, rows.z1);
+            }
+            None => {
+                let z1 = ArrayViewMut2::from_shape((r, hidden), &mut *rows.z1).expect("rows");
+                gemm_on(threads, z1, rows.x_tilde, Op::N, v.w1, Op::T, false);
+            }
+        }
         // g'(Z1) from the codes before the mask (the mask zeroes its uses).
         kernels::encode(self.encoder, rows.z1, b1, rows.h, rows.gprime);
         if let Some(mask) = rows.mask.as_deref_mut() {

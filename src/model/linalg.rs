@@ -1,6 +1,7 @@
-//! The one place the training step multiplies matrices: every GEMM of the
-//! autoencoder's forward and backward pass goes through [`matmul`], so a
-//! faster backend can be swapped in here alone. (Analyses off the hot path —
+//! The one place the training step multiplies dense matrices: every GEMM
+//! of the autoencoder's forward and backward pass goes through [`matmul`],
+//! so a faster backend can be swapped in here alone. (The two products
+//! that read a mostly-zero X̃ are `sparse.rs`'s.) (Analyses off the hot path —
 //! PCA, probes, whitening — call ndarray's `dot` or faer directly.)
 
 use ndarray::{
@@ -152,6 +153,12 @@ pub fn gemm<F: Real>(
     gemm_on(threads(), out, a, op_a, b, op_b, accumulate);
 }
 
+/// Below this many multiply-adds a second thread costs more than it saves
+/// (digits-64-25's products are 51k: measured in BENCHMARKS.md; `aelab
+/// pca pca-digits`, 1797×64×10 = 1.2M a product, took 39.7 s from 2^20
+/// and 33.6 s from 2^23 on a loaded machine).
+pub(crate) const PARALLEL_FROM: usize = 1 << 23;
+
 /// [`gemm`] on at most `threads` threads (1 inside a half of a split batch).
 pub fn gemm_on<F: Real>(
     threads: usize,
@@ -165,11 +172,6 @@ pub fn gemm_on<F: Real>(
     let (a, b) = (apply(a, op_a), apply(b, op_b));
     assert_eq!(a.ncols(), b.nrows(), "inner dimensions differ");
     assert_eq!(out.dim(), (a.nrows(), b.ncols()), "output shape");
-    // Below this many multiply-adds a second thread costs more than it saves
-    // (digits-64-25's products are 51k: measured in BENCHMARKS.md; `aelab
-    // pca pca-digits`, 1797×64×10 = 1.2M a product, took 39.7 s from 2^20
-    // and 33.6 s from 2^23 on a loaded machine).
-    const PARALLEL_FROM: usize = 1 << 23;
     let work = a.nrows() * a.ncols() * b.ncols();
     let n = if work >= PARALLEL_FROM { threads } else { 1 };
     F::gemm(out, a, b, accumulate, n);

@@ -12,6 +12,7 @@ pub mod loss;
 pub mod penalty;
 mod rows;
 pub mod simd;
+mod sparse;
 #[cfg(test)]
 mod split_check;
 pub mod stack;

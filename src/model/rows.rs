@@ -3,7 +3,17 @@
 //! write disjoint rows of the same arrays, and `ws.cache` still holds the
 //! whole batch's forward pass afterwards.
 
+use super::sparse::Nonzeros;
 use ndarray::{ArrayView2, Axis};
+
+/// What the sparse product of the codes needs: W1ᵀ, and the lists to
+/// fill with these rows' nonzeros (the first is this stretch's), which
+/// start at row `first_row` of the batch.
+pub(crate) struct SparseRows<'a, F> {
+    pub w1t: &'a [F],
+    pub lists: &'a mut [Nonzeros<F>],
+    pub first_row: usize,
+}
 
 /// The rows of what the encoder reads and writes: X̃, Z1, g'(Z1), H, the
 /// k-sparse mask and Z2 (each m × its width, one sample a row).
@@ -14,6 +24,8 @@ pub(crate) struct CodeRows<'a, F> {
     pub h: &'a mut [F],
     pub mask: Option<&'a mut [F]>,
     pub z2: &'a mut [F],
+    /// Set when X̃ is mostly zeros: its codes' product then reads only its nonzeros.
+    pub sparse: Option<SparseRows<'a, F>>,
 }
 
 /// The rows of what the decoder's loss and the backward pass add: the
@@ -50,6 +62,23 @@ impl<'a, F> CodeRows<'a, F> {
             None => (None, None),
         };
         let (z2a, z2b) = cut(self.z2, rows, inputs);
+        let (sa, sb) = match self.sparse {
+            Some(s) => {
+                let (la, lb) = s.lists.split_at_mut(1);
+                let a = SparseRows {
+                    w1t: s.w1t,
+                    lists: la,
+                    first_row: s.first_row,
+                };
+                let b = SparseRows {
+                    w1t: s.w1t,
+                    lists: lb,
+                    first_row: s.first_row + rows,
+                };
+                (Some(a), Some(b))
+            }
+            None => (None, None),
+        };
         let a = CodeRows {
             x_tilde: xa,
             z1: z1a,
@@ -57,6 +86,7 @@ impl<'a, F> CodeRows<'a, F> {
             h: ha,
             mask: ma,
             z2: z2a,
+            sparse: sa,
         };
         let b = CodeRows {
             x_tilde: xb,
@@ -65,6 +95,7 @@ impl<'a, F> CodeRows<'a, F> {
             h: hb,
             mask: mb,
             z2: z2b,
+            sparse: sb,
         };
         (a, b)
     }

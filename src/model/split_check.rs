@@ -4,6 +4,7 @@
 //! of unequal size. (The whole-batch path is the one the finite-difference
 //! checks in tests/gradcheck.rs hold.)
 
+use super::sparse;
 use super::{Activation, Arch, Loss, NoUpdate, Objective, Params, Penalties, Sparsity, Workspace};
 use ndarray::Array2;
 use rand::rngs::StdRng;
@@ -111,6 +112,71 @@ fn split_gradient_is_the_same_to_the_bit_at_f32() {
                 grad
             };
             assert_eq!(run(false), run(true), "{m}x{inputs}x{hidden} tied={tied}");
+        }
+    }
+}
+
+/// A mostly-zero batch (as MNIST's) takes the sparse products: its split
+/// gradient is the dense products' up to rounding, tied and untied, at a
+/// size where every block width of the sparse loops runs and at
+/// ae-784-256's; at the first (products on one thread either way) the
+/// whole batch's is the same to the bit.
+#[test]
+fn a_mostly_zero_batch_gives_the_dense_products_gradient() {
+    let mut rng = StdRng::seed_from_u64(5);
+    for (m, inputs, hidden) in [(45, 203, 77), (128, 784, 256)] {
+        let x = Array2::from_shape_fn((m, inputs), |_| {
+            let v = rng.random_range(-3.0f32..1.0);
+            v.max(0.0)
+        });
+        let xs = x.as_slice().unwrap();
+        assert_eq!(
+            sparse::worth_it(xs),
+            super::simd::has_avx2(),
+            "{m}x{inputs}"
+        );
+        for tied in [false, true] {
+            let arch = Arch::ae(inputs, hidden, tied);
+            let params = Params::<f32>::init(arch, &mut rng);
+            let objective = Objective {
+                encoder: Activation::Sigmoid,
+                decoder: Activation::Sigmoid,
+                loss: Loss::Mse,
+                penalties: Penalties {
+                    weight_decay: 0.01,
+                    contractive: 0.1,
+                    ..Penalties::default()
+                },
+            };
+            let run = |split, dense| {
+                sparse::DENSE_ONLY.set(dense);
+                let mut grad = vec![f32::NAN; arch.len()];
+                let mut ws = Workspace::new();
+                let at = params.borrowed();
+                objective.value_and_gradient_split(at, &x, &x, &mut grad, &mut ws, split, NoUpdate);
+                sparse::DENSE_ONLY.set(false);
+                (grad, ws.cache.z1)
+            };
+            let what = format!("{m}x{inputs}x{hidden} tied={tied}");
+            let (split, dense) = (run(true, false), run(true, true));
+            if m < 128 {
+                assert_eq!(run(false, false), split, "{what}");
+            }
+            // Different sums (the test compares two paths, not one with itself)...
+            if super::simd::has_avx2() {
+                assert_ne!(split.0, dense.0, "{what}");
+            }
+            // ...of the same gradient.
+            let scale = dense.0.iter().fold(0f32, |a, g| a.max(g.abs()));
+            for (a, b) in split.0.iter().zip(&dense.0) {
+                assert!((a - b).abs() <= 1e-5 * scale, "{what}: {a} vs {b}");
+            }
+            for (a, b) in split.1.iter().zip(&dense.1) {
+                assert!(
+                    (a - b).abs() <= 1e-5 * (1.0 + b.abs()),
+                    "{what}: z1 {a} vs {b}"
+                );
+            }
         }
     }
 }

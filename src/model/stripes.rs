@@ -14,6 +14,7 @@ use super::Real;
 use super::autoencoder::{ParamsRef, views};
 use super::kernels::column_sums;
 use super::linalg::{Op, gemm_on};
+use super::sparse::{self, Nonzeros};
 use super::update::Update;
 use ndarray::{ArrayView2, ArrayViewMut2, s};
 use std::ops::Range;
@@ -28,6 +29,8 @@ pub(crate) struct Signals<'a, F> {
     pub dz1: ArrayView2<'a, F>,
     /// The corrupted inputs X̃ (m × inputs).
     pub x_tilde: ArrayView2<'a, F>,
+    /// X̃'s nonzeros, the batch's halves in order, when it is mostly zeros.
+    pub x_nonzeros: Option<&'a [Nonzeros<F>]>,
 }
 
 /// What the penalties on the weights add to their gradient, row by row.
@@ -173,12 +176,15 @@ impl<F: Real> Stripe<'_, '_, F> {
                 // W1 is also the decoder's: Hᵀ dZ2 first, as in the reference.
                 self.gemm(out.view_mut(), s.h.slice(s![.., k.clone()]), s.dz2, false);
             }
-            self.gemm(
-                out.view_mut(),
-                s.dz1.slice(s![.., k.clone()]),
-                s.x_tilde,
-                tied,
-            );
+            match s.x_nonzeros {
+                Some(lists) => sparse::gradient(lists, s.dz1, k.clone(), out.view_mut(), tied),
+                None => self.gemm(
+                    out.view_mut(),
+                    s.dz1.slice(s![.., k.clone()]),
+                    s.x_tilde,
+                    tied,
+                ),
+            }
             if p.contractive > F::zero() || p.decay > F::zero() {
                 // ∂/∂W1[j] at fixed z of (1/m) Σ_i g'(z_ij)² ‖W1[j]‖²: 2 c_j W1[j].
                 let w = v.w1.slice(s![k.clone(), ..]);

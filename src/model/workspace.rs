@@ -10,6 +10,7 @@
 
 use super::Real;
 use super::forward::Cache;
+use super::sparse::SparseInput;
 use ndarray::{Array1, Array2};
 
 #[derive(Clone, Debug)]
@@ -26,6 +27,8 @@ pub struct Workspace<F> {
     pub(crate) norms: Array1<F>,
     /// Ones (m × hidden's row) standing for "no k-sparse mask".
     pub(crate) ones: Array1<F>,
+    /// W1ᵀ and X̃'s nonzeros, for a mostly-zero batch.
+    pub(crate) sparse: SparseInput<F>,
 }
 
 impl<F: Real> Default for Workspace<F> {
@@ -37,6 +40,7 @@ impl<F: Real> Default for Workspace<F> {
             d_rho: Array1::zeros(0),
             norms: Array1::zeros(0),
             ones: Array1::zeros(0),
+            sparse: SparseInput::default(),
         }
     }
 }

@@ -1,0 +1,395 @@
+//! The two products that read the inputs, X̃ W1ᵀ (the codes) and dZ1ᵀ X̃
+//! (W1's gradient), over X̃'s nonzeros only, when the batch is mostly
+//! zeros: MNIST's pixels are 19 % nonzero, 14 % after a mask of q = 0.25.
+//! A dense product does five times the multiply-adds there; these loops
+//! run at about a third of its rate (each multiply-add reads a stretch of
+//! W1ᵀ or dZ1 that no other nonzero of its row or column shares), so they
+//! are used below [`MAX_DENSITY`] (BENCHMARKS.md, session 9).
+//!
+//! X̃'s nonzeros are listed twice, by row (for the codes, each row an
+//! accumulation of W1ᵀ's rows) and by column (for the gradient, each of
+//! its columns one of dZ1's rows), by the thread that owns those rows of
+//! the batch. The codes read W1ᵀ, transposed once a step.
+
+use super::Real;
+use super::simd::vectorised;
+use ndarray::{ArrayView2, ArrayViewMut2};
+use std::ops::Range;
+
+/// The largest share of nonzeros for which the sparse products are used.
+/// At a third of faer's rate they break even near 1/3 before their own
+/// costs (listing the nonzeros, transposing W1); 0.3 is that estimate, not
+/// a measured crossover. Gaussian noise and whitened images are dense.
+pub const MAX_DENSITY: f64 = 0.3;
+
+/// Whether `AELAB_SPARSE=0` turned the sparse products off (to compare).
+fn enabled() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    #[cfg(test)]
+    if DENSE_ONLY.get() {
+        return false;
+    }
+    *ON.get_or_init(|| std::env::var("AELAB_SPARSE").map_or(true, |v| v != "0"))
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Set by a test to have this thread's steps take the dense products.
+    pub(crate) static DENSE_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a batch `x` (contiguous) is sparse enough for these products.
+/// Only with AVX2: without it the dense products stay the faster.
+pub(crate) fn worth_it<F: Real>(x: &[F]) -> bool {
+    enabled() && super::simd::has_avx2() && count_nonzero(x) as f64 <= MAX_DENSITY * x.len() as f64
+}
+
+vectorised! {
+    fn count_nonzero<F: Real>(x: &[F]) -> usize {
+        x.iter().map(|&v| usize::from(v != F::zero())).sum()
+    }
+}
+
+/// Some rows' nonzeros, by row and by column.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Nonzeros<F> {
+    /// Row r's entries are `row_col[row_start[r]..row_start[r + 1]]`.
+    row_start: Vec<u32>,
+    row_col: Vec<u32>,
+    row_value: Vec<F>,
+    /// Column k's are `col_row[col_start[k]..col_start[k + 1]]`, with the
+    /// rows counted in the whole batch.
+    col_start: Vec<u32>,
+    col_row: Vec<u32>,
+    col_value: Vec<F>,
+}
+
+/// The buffers of the sparse products, kept in the step's workspace.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SparseInput<F> {
+    /// W1ᵀ (inputs × hidden).
+    pub w1t: Vec<F>,
+    /// One list per half of the batch (the first only, when not split).
+    pub halves: [Nonzeros<F>; 2],
+}
+
+impl<F: Real> SparseInput<F> {
+    /// W1ᵀ from W1 (hidden × inputs), on two threads when `split`, each
+    /// writing half of W1ᵀ's rows.
+    pub fn transpose(&mut self, w1: ArrayView2<F>, split: bool) {
+        let (h, n) = w1.dim();
+        let w1 = w1.as_slice().expect("θ is contiguous");
+        self.w1t.resize(n * h, F::zero());
+        if split {
+            let cut = n / 2;
+            let (a, b) = self.w1t.split_at_mut(cut * h);
+            rayon::join(
+                || transpose(w1, h, n, 0..cut, a),
+                || transpose(w1, h, n, cut..n, b),
+            );
+        } else {
+            transpose(w1, h, n, 0..n, &mut self.w1t);
+        }
+    }
+}
+
+vectorised! {
+    /// `out` = rows `cols` of wᵀ, `w` being r × c: 8 × 8 tiles, so that
+    /// both sides are read and written 8 floats at a time.
+    fn transpose<F: Real>(w: &[F], r: usize, c: usize, cols: Range<usize>, out: &mut [F]) {
+        let k0 = cols.start;
+        for j0 in (0..r).step_by(8) {
+            let j1 = (j0 + 8).min(r);
+            for kb in cols.clone().step_by(8) {
+                let kb1 = (kb + 8).min(cols.end);
+                if j1 - j0 == 8 && kb1 - kb == 8 {
+                    let mut tile = [[F::zero(); 8]; 8];
+                    for (a, t) in tile.iter_mut().enumerate() {
+                        t.copy_from_slice(&w[(j0 + a) * c + kb..][..8]);
+                    }
+                    for (b, row) in transpose8(&tile).iter().enumerate() {
+                        let o = &mut out[(kb + b - k0) * r + j0..][..8];
+                        // (A loop, not copy_from_slice: that calls memmove for 8 floats.)
+                        for (o, &v) in o.iter_mut().zip(row) {
+                            *o = v;
+                        }
+                    }
+                    continue;
+                }
+                for k in kb..kb1 {
+                    let o = &mut out[(k - k0) * r..][..r];
+                    for j in j0..j1 {
+                        o[j] = w[j * c + k];
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<F: Real> Nonzeros<F> {
+    /// The nonzeros of `x`'s rows, which are the batch's rows from `first_row`.
+    pub fn gather(&mut self, x: ArrayView2<F>, first_row: usize) {
+        let (m, n) = x.dim();
+        let x = x.as_slice().expect("the batch is contiguous");
+        gather_rows(x, m, n, self);
+        self.by_column(n, first_row);
+    }
+
+    /// The column lists from the row lists: a counting sort, rows in order.
+    fn by_column(&mut self, n: usize, first_row: usize) {
+        let nnz = self.row_col.len();
+        self.col_start.clear();
+        self.col_start.resize(n + 1, 0);
+        for &k in &self.row_col {
+            self.col_start[k as usize + 1] += 1;
+        }
+        for k in 0..n {
+            self.col_start[k + 1] += self.col_start[k];
+        }
+        self.col_row.resize(nnz, 0);
+        self.col_value.resize(nnz, F::zero());
+        // Each column's next free slot, kept in col_start[k] and restored after.
+        for r in 0..self.row_start.len() - 1 {
+            let (s, e) = (self.row_start[r] as usize, self.row_start[r + 1] as usize);
+            for t in s..e {
+                let k = self.row_col[t] as usize;
+                let p = self.col_start[k] as usize;
+                self.col_row[p] = (first_row + r) as u32;
+                self.col_value[p] = self.row_value[t];
+                self.col_start[k] += 1;
+            }
+        }
+        for k in (1..=n).rev() {
+            self.col_start[k] = self.col_start[k - 1];
+        }
+        self.col_start[0] = 0;
+    }
+}
+
+vectorised! {
+    /// The row lists. Stretches of 8 zeros (most of an MNIST row) are
+    /// skipped with one vector test; in the others every element is
+    /// written and the end advances only past a nonzero, so the loop has
+    /// no branch to mispredict.
+    fn gather_rows<F: Real>(x: &[F], m: usize, n: usize, nz: &mut Nonzeros<F>) {
+        nz.row_start.clear();
+        nz.row_start.push(0);
+        nz.row_col.resize(m * n, 0);
+        nz.row_value.resize(m * n, F::zero());
+        let (cols, values) = (&mut nz.row_col[..], &mut nz.row_value[..]);
+        let mut end = 0;
+        for row in x.chunks_exact(n.max(1)).take(m) {
+            for (c, chunk) in row.chunks(8).enumerate() {
+                if chunk.iter().map(|&v| u32::from(v != F::zero())).sum::<u32>() == 0 {
+                    continue;
+                }
+                for (k, &v) in chunk.iter().enumerate() {
+                    // SAFETY: end ≤ the elements seen before this one < m · n,
+                    // the lists' length.
+                    unsafe {
+                        *cols.get_unchecked_mut(end) = (c * 8 + k) as u32;
+                        *values.get_unchecked_mut(end) = v;
+                    }
+                    end += usize::from(v != F::zero());
+                }
+            }
+            nz.row_start.push(end as u32);
+        }
+        nz.row_col.truncate(end);
+        nz.row_value.truncate(end);
+    }
+}
+
+/// An 8 × 8 block transposed (written so that it compiles to shuffles).
+#[inline(always)]
+fn transpose8<F: Real>(block: &[[F; 8]; 8]) -> [[F; 8]; 8] {
+    let mut t = [[F::zero(); 8]; 8];
+    for (a, row) in block.iter().enumerate() {
+        for (b, &v) in row.iter().enumerate() {
+            t[b][a] = v;
+        }
+    }
+    t
+}
+
+/// `by_blocks!(width, |W, col| body)` runs `body` over `width` columns in
+/// blocks of `W` from `col`: of 64 (eight AVX2 registers of f32
+/// accumulators), then of 8, then single columns.
+macro_rules! by_blocks {
+    ($width:expr, |$w:ident, $col:ident| $body:expr) => {{
+        let width = $width;
+        let mut $col = 0;
+        while $col + 64 <= width {
+            const $w: usize = 64;
+            $body;
+            $col += 64;
+        }
+        while $col + 8 <= width {
+            const $w: usize = 8;
+            $body;
+            $col += 8;
+        }
+        while $col < width {
+            const $w: usize = 1;
+            $body;
+            $col += 1;
+        }
+    }};
+}
+
+vectorised! {
+    /// `out` (rows × hidden) = these rows of X̃ times W1ᵀ (`w1t`, inputs ×
+    /// hidden): each row the sum of W1ᵀ's rows at its nonzeros, scaled.
+    pub(crate) fn codes<F: Real>(nz: &Nonzeros<F>, w1t: &[F], hidden: usize, out: &mut [F]) {
+        let rows = nz.row_start.len() - 1;
+        by_blocks!(hidden, |W, col| {
+            for r in 0..rows {
+                let (s, e) = (nz.row_start[r] as usize, nz.row_start[r + 1] as usize);
+                let mut acc = [F::zero(); W];
+                for (&k, &v) in nz.row_col[s..e].iter().zip(&nz.row_value[s..e]) {
+                    let w: &[F; W] = w1t[k as usize * hidden + col..][..W].try_into().expect("W wide");
+                    for q in 0..W {
+                        acc[q] += v * w[q];
+                    }
+                }
+                out[r * hidden + col..][..W].copy_from_slice(&acc);
+            }
+        })
+    }
+}
+
+vectorised! {
+    /// `out` (units × inputs) = dZ1[:, units]ᵀ X̃ (+= when `accumulate`),
+    /// the batch's nonzeros in `halves`: each column of X̃ a sum of dZ1's
+    /// rows, computed 8 columns at a time and stored transposed.
+    pub(crate) fn gradient<F: Real>(
+        halves: &[Nonzeros<F>],
+        dz1: ArrayView2<F>,
+        units: Range<usize>,
+        out: ArrayViewMut2<F>,
+        accumulate: bool,
+    ) {
+        let (hidden, inputs) = (dz1.ncols(), out.ncols());
+        let dz1 = dz1.as_slice().expect("contiguous");
+        let mut out = out;
+        let out = out.as_slice_mut().expect("contiguous");
+        by_blocks!(units.len(), |W, col| {
+            let j0 = units.start + col;
+            for k0 in (0..inputs).step_by(8) {
+                // Column kk's sums in columns[kk], stored transposed below.
+                let mut columns = [[F::zero(); W]; 8];
+                let ks = (inputs - k0).min(8);
+                for (k, column) in (k0..k0 + ks).zip(columns.iter_mut()) {
+                    // In registers, not in `columns`, while it sums.
+                    let mut acc = [F::zero(); W];
+                    for nz in halves {
+                        let (s, e) = (nz.col_start[k] as usize, nz.col_start[k + 1] as usize);
+                        for (&i, &v) in nz.col_row[s..e].iter().zip(&nz.col_value[s..e]) {
+                            let d: &[F; W] = dz1[i as usize * hidden + j0..][..W].try_into().expect("W wide");
+                            for q in 0..W {
+                                acc[q] += v * d[q];
+                            }
+                        }
+                    }
+                    *column = acc;
+                }
+                // 8 units at a time: their 8 × 8 block turned into 8 stretches of a row.
+                for q0 in (0..W).step_by(8) {
+                    let mut block = [[F::zero(); 8]; 8];
+                    let qs = (W - q0).min(8);
+                    for (kk, c) in columns.iter().enumerate() {
+                        block[kk][..qs].copy_from_slice(&c[q0..q0 + qs]);
+                    }
+                    let rows = transpose8(&block);
+                    for (q, row) in rows.iter().enumerate().take(qs) {
+                        let o = &mut out[(col + q0 + q) * inputs + k0..][..ks];
+                        for (o, &t) in o.iter_mut().zip(row) {
+                            *o = if accumulate { *o + t } else { t };
+                        }
+                    }
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array2, s};
+    use rand::rngs::StdRng;
+    use rand::{RngExt, SeedableRng};
+
+    /// An m × n matrix with about `density` of its entries nonzero.
+    fn sparse(m: usize, n: usize, density: f64, rng: &mut StdRng) -> Array2<f64> {
+        Array2::from_shape_fn((m, n), |_| {
+            if rng.random_bool(density) {
+                rng.random_range(-1.0..1.0)
+            } else {
+                0.0
+            }
+        })
+    }
+
+    fn close(a: &Array2<f64>, b: &Array2<f64>) {
+        assert_eq!(a.dim(), b.dim());
+        for (x, y) in a.iter().zip(b) {
+            assert!((x - y).abs() < 1e-12, "{x} vs {y}");
+        }
+    }
+
+    #[test]
+    fn the_sparse_products_equal_the_dense_ones() {
+        let mut rng = StdRng::seed_from_u64(3);
+        // Widths that take every block size (64, 8, 1) and none of some.
+        for (m, n, h) in [(9, 13, 75), (16, 70, 8), (5, 3, 1), (12, 130, 137)] {
+            let x = sparse(m, n, 0.2, &mut rng);
+            let w1 = Array2::from_shape_fn((h, n), |_| rng.random_range(-1.0..1.0));
+            let dz1 = Array2::from_shape_fn((m, h), |_| rng.random_range(-1.0..1.0));
+            let mut input = SparseInput::default();
+            input.transpose(w1.view(), true);
+            let cut = m / 2;
+            input.halves[0].gather(x.slice(s![..cut, ..]), 0);
+            input.halves[1].gather(x.slice(s![cut.., ..]), cut);
+            // The codes of each half.
+            let mut z1 = Array2::zeros((m, h));
+            let (za, zb) = z1.view_mut().split_at(ndarray::Axis(0), cut);
+            for (nz, mut z) in input.halves.iter().zip([za, zb]) {
+                codes(nz, &input.w1t, h, z.as_slice_mut().unwrap());
+            }
+            close(&z1, &x.dot(&w1.t()));
+            // The gradient, in two stripes of units, then accumulated.
+            let mut g = Array2::zeros((h, n));
+            let u = h / 3;
+            let (ga, gb) = g.view_mut().split_at(ndarray::Axis(0), u);
+            gradient(&input.halves, dz1.view(), 0..u, ga, false);
+            gradient(&input.halves, dz1.view(), u..h, gb, false);
+            let dense = dz1.t().dot(&x);
+            close(&g, &dense);
+            gradient(&input.halves, dz1.view(), 0..h, g.view_mut(), true);
+            close(&g, &(&dense * 2.0));
+        }
+    }
+
+    #[test]
+    fn density_decides() {
+        let mut x = vec![0.0f32; 100];
+        x[..30].fill(1.0);
+        assert_eq!(count_nonzero(&x), 30);
+        assert_eq!(worth_it(&x), super::super::simd::has_avx2());
+        x[30] = 1.0;
+        assert!(!worth_it(&x));
+    }
+
+    #[test]
+    fn an_empty_row_and_an_empty_batch_have_no_nonzeros() {
+        let x = Array2::<f32>::zeros((3, 5));
+        let mut nz = Nonzeros::default();
+        nz.gather(x.view(), 0);
+        assert_eq!(nz.row_start, vec![0; 4]);
+        assert_eq!(nz.col_start, vec![0; 6]);
+        nz.gather(Array2::<f32>::zeros((0, 5)).view(), 0);
+        assert_eq!(nz.row_start, vec![0]);
+    }
+}
