@@ -133,10 +133,16 @@ impl Objective {
             sparse,
         } = ws;
         // A mostly-zero X̃ (MNIST) enters its two products by its nonzeros,
-        // unless faer would have run them on threads the sparse loops lack.
-        let one_thread = threads == 1 || m * inputs * hidden < linalg::PARALLEL_FROM;
+        // unless faer would have run them on more threads than the sparse
+        // loops' one a half (only two threads were measured: BENCHMARKS.md).
+        let (per_half, rows) = if split {
+            (threads / 2, m / 2)
+        } else {
+            (threads, m)
+        };
+        let one_thread = per_half <= 1 || rows * inputs * hidden < linalg::PARALLEL_FROM;
         let mut sparse = match x_tilde.as_slice() {
-            Some(xt) if (split || one_thread) && sparse::worth_it(xt) => {
+            Some(xt) if one_thread && sparse::worth_it(xt) => {
                 sparse.transpose(v.w1, split);
                 Some(sparse)
             }

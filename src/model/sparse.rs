@@ -40,8 +40,13 @@ thread_local! {
 
 /// Whether a batch `x` (contiguous) is sparse enough for these products.
 /// Only with AVX2: without it the dense products stay the faster.
+/// (An empty batch, or one whose indices would not fit the lists' u32, is not.)
 pub(crate) fn worth_it<F: Real>(x: &[F]) -> bool {
-    enabled() && super::simd::has_avx2() && count_nonzero(x) as f64 <= MAX_DENSITY * x.len() as f64
+    enabled()
+        && super::simd::has_avx2()
+        && !x.is_empty()
+        && x.len() < u32::MAX as usize
+        && count_nonzero(x) as f64 <= MAX_DENSITY * x.len() as f64
 }
 
 vectorised! {
@@ -138,10 +143,10 @@ impl<F: Real> Nonzeros<F> {
 
     /// The column lists from the row lists: a counting sort, rows in order.
     fn by_column(&mut self, n: usize, first_row: usize) {
-        let nnz = self.row_col.len();
+        let nnz = *self.row_start.last().expect("a start") as usize;
         self.col_start.clear();
         self.col_start.resize(n + 1, 0);
-        for &k in &self.row_col {
+        for &k in &self.row_col[..nnz] {
             self.col_start[k as usize + 1] += 1;
         }
         for k in 0..n {
@@ -171,12 +176,15 @@ vectorised! {
     /// The row lists. Stretches of 8 zeros (most of an MNIST row) are
     /// skipped with one vector test; in the others every element is
     /// written and the end advances only past a nonzero, so the loop has
-    /// no branch to mispredict.
+    /// no branch to mispredict. The lists hold the nonzeros and one slot
+    /// more (that last write's), not m · n.
     fn gather_rows<F: Real>(x: &[F], m: usize, n: usize, nz: &mut Nonzeros<F>) {
+        assert_eq!(x.len(), m * n, "rows");
+        let nnz = count_nonzero(x);
         nz.row_start.clear();
         nz.row_start.push(0);
-        nz.row_col.resize(m * n, 0);
-        nz.row_value.resize(m * n, F::zero());
+        nz.row_col.resize(nnz + 1, 0);
+        nz.row_value.resize(nnz + 1, F::zero());
         let (cols, values) = (&mut nz.row_col[..], &mut nz.row_value[..]);
         let mut end = 0;
         for row in x.chunks_exact(n.max(1)).take(m) {
@@ -185,8 +193,8 @@ vectorised! {
                     continue;
                 }
                 for (k, &v) in chunk.iter().enumerate() {
-                    // SAFETY: end ≤ the elements seen before this one < m · n,
-                    // the lists' length.
+                    // SAFETY: end counts the nonzeros before this element, so
+                    // end ≤ nnz < nnz + 1, the lists' length.
                     unsafe {
                         *cols.get_unchecked_mut(end) = (c * 8 + k) as u32;
                         *values.get_unchecked_mut(end) = v;
@@ -196,8 +204,7 @@ vectorised! {
             }
             nz.row_start.push(end as u32);
         }
-        nz.row_col.truncate(end);
-        nz.row_value.truncate(end);
+        debug_assert_eq!(end, nnz);
     }
 }
 
@@ -391,5 +398,7 @@ mod tests {
         assert_eq!(nz.col_start, vec![0; 6]);
         nz.gather(Array2::<f32>::zeros((0, 5)).view(), 0);
         assert_eq!(nz.row_start, vec![0]);
+        // Dense products for a batch of nothing: no rows, or rows of no inputs.
+        assert!(!worth_it::<f32>(&[]));
     }
 }
