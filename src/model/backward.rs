@@ -130,7 +130,7 @@ impl Objective {
             d_rho,
             norms,
             ones,
-            sparse,
+            sparse: buffers,
         } = ws;
         // A mostly-zero X̃ (MNIST) enters its two products by its nonzeros,
         // unless faer would have run them on more threads than the sparse
@@ -141,10 +141,10 @@ impl Objective {
             (threads, m)
         };
         let one_thread = per_half <= 1 || rows * inputs * hidden < linalg::PARALLEL_FROM;
-        let mut sparse = match x_tilde.as_slice() {
+        let mut by_nonzeros = match x_tilde.as_slice() {
             Some(xt) if one_thread && sparse::worth_it(xt) => {
-                sparse.transpose(v.w1, split);
-                Some(sparse)
+                buffers.transpose(v.w1, split);
+                Some(buffers)
             }
             _ => None,
         };
@@ -162,7 +162,7 @@ impl Objective {
                 continue;
             }
             let (mut code, x_hat) = cache.rows(x_tilde.view());
-            if let (Phase::Encode, Some(s)) = (phase, sparse.as_deref_mut()) {
+            if let (Phase::Encode, Some(s)) = (phase, by_nonzeros.as_deref_mut()) {
                 code.sparse = Some(SparseRows {
                     w1t: &s.w1t,
                     lists: &mut s.halves,
@@ -213,7 +213,7 @@ impl Objective {
             h: cache.h.view(),
             dz1: dh.view(),
             x_tilde: x_tilde.view(),
-            x_nonzeros: sparse
+            x_nonzeros: by_nonzeros
                 .as_deref()
                 .map(|s| &s.halves[..if split { 2 } else { 1 }]),
         };
