@@ -404,6 +404,14 @@ pub fn splits(arch: super::Arch, m: usize) -> bool {
         && m * arch.inputs * arch.hidden >= SPLIT_FROM
 }
 
+/// Whether a step on `m` rows works on more than one thread: its batch
+/// split, or, unsplit (`AELAB_BATCH_SPLIT=0`), products large enough for
+/// faer to thread.
+pub fn threaded(arch: super::Arch, m: usize) -> bool {
+    splits(arch, m)
+        || (linalg::threads() > 1 && m * arch.inputs * arch.hidden >= linalg::PARALLEL_FROM)
+}
+
 /// The two passes over the rows: the codes, then the rest of the step.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Phase {

@@ -24,7 +24,7 @@ pub mod workspace;
 
 pub use activation::Activation;
 pub use autoencoder::{Arch, Objective, Params, ParamsRef, Terms};
-pub use backward::splits as batch_splits;
+pub use backward::threaded as step_threaded;
 pub use corrupt::{Corruption, CorruptionKind};
 pub use forward::Cache;
 pub use linalg::Real;

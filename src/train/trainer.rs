@@ -337,10 +337,7 @@ impl Trainer {
     pub fn step(&mut self) -> Result<(), Diverged> {
         self.apply_timeline();
         self.steps_requested = self.steps_requested.saturating_sub(1);
-        let full_batch = matches!(
-            self.slots.first().map(|s| &s.stepper),
-            Some(Stepper::Lbfgs(_))
-        );
+        let full_batch = self.full_batch();
         let rows = if full_batch {
             self.train.len()
         } else {
@@ -459,13 +456,22 @@ impl Trainer {
         }
     }
 
+    /// Whether each step takes the whole training set (L-BFGS).
+    fn full_batch(&self) -> bool {
+        matches!(
+            self.slots.first().map(|s| &s.stepper),
+            Some(Stepper::Lbfgs(_))
+        )
+    }
+
     /// Whether a step on `rows` samples hands work to the pool's other
-    /// threads (its models side by side, or a batch split in halves), so
+    /// threads (its models side by side, a batch split in halves, or
+    /// products threaded by faer), so
     /// that keeping them at hand pays; a small model's steps leave the
     /// second core idle.
     fn hands_out_work(&self, rows: usize) -> bool {
         self.parallel
-            || (self.slots.iter()).any(|s| crate::model::batch_splits(s.params.arch, rows))
+            || (self.slots.iter()).any(|s| crate::model::step_threaded(s.params.arch, rows))
     }
 
     /// Runs steps until the current epoch ends, then evaluates every model.
@@ -481,7 +487,16 @@ impl Trainer {
         &mut self,
         stop: impl Fn() -> bool + Sync,
     ) -> Result<Option<Vec<ModelReport>>, Diverged> {
-        on_pool(|| {
+        let rows = if self.full_batch() {
+            self.train.len()
+        } else {
+            self.preset.batch.min(self.train.len())
+        };
+        // Off the pool when its other threads get nothing: entering it
+        // each epoch wakes one of them, and digits-64-25's epoch of 1.4 ms
+        // trained 7-12 % faster without (BENCHMARKS.md, session 10).
+        let on_pool_if_it_helps = self.hands_out_work(rows);
+        let mut steps = || {
             let epoch = self.epoch;
             while self.epoch == epoch {
                 if stop() {
@@ -490,6 +505,11 @@ impl Trainer {
                 self.step()?;
             }
             Ok(Some(self.reports()))
-        })
+        };
+        if on_pool_if_it_helps {
+            on_pool(steps)
+        } else {
+            steps()
+        }
     }
 }
