@@ -16,28 +16,29 @@ use ndarray::ArrayView2;
 /// A sigmoid without branches: exp's argument is clamped (see
 /// [`Real::exp_fast`]), so it neither overflows nor needs two cases.
 #[inline(always)]
-pub fn sigmoid_fast<F: Real>(z: F) -> F {
-    F::one() / (F::one() + (-z).exp_fast())
+pub fn sigmoid_fast<F: Real, const FUSED: bool>(z: F) -> F {
+    F::one() / (F::one() + (-z).exp_fast::<FUSED>())
 }
 
 /// tanh from one exp, without branches: 1 − 2 / (e^{2z} + 1).
 #[inline(always)]
-fn tanh_fast<F: Real>(z: F) -> F {
-    F::one() - F::of(2.0) / ((z + z).exp_fast() + F::one())
+fn tanh_fast<F: Real, const FUSED: bool>(z: F) -> F {
+    F::one() - F::of(2.0) / ((z + z).exp_fast::<FUSED>() + F::one())
 }
 
 /// Calls `$body` with `$g` bound to the activation's value function and `$d`
-/// to its derivative from the value, each a closure the loop inlines.
+/// to its derivative from the value, each a closure the loop inlines (inside
+/// a [`vectorised!`] body, which gives it `FUSED`).
 macro_rules! with_activation {
     ($act:expr, |$g:ident, $d:ident| $body:expr) => {
         match $act {
             Activation::Sigmoid => {
-                let $g = |z: F| sigmoid_fast(z);
+                let $g = |z: F| sigmoid_fast::<F, FUSED>(z);
                 let $d = |y: F| y * (F::one() - y);
                 $body
             }
             Activation::Tanh => {
-                let $g = |z: F| tanh_fast(z);
+                let $g = |z: F| tanh_fast::<F, FUSED>(z);
                 let $d = |y: F| F::one() - y * y;
                 $body
             }
@@ -55,6 +56,26 @@ macro_rules! with_activation {
     };
 }
 
+/// Lanes a block of [`in_blocks`] holds.
+const BLOCK: usize = 32;
+
+/// `f(at, len)` over the lanes `0..n` of a row: in blocks of [`BLOCK`],
+/// then once for the rest. Inside a whole block the lane loop's length is
+/// a constant, so the compiler unrolls it into four independent chains of
+/// exp's latencies that overlap; a lane loop of unknown length ran them one
+/// after another (the decoder's pass over 32×64 or 64×784: 1.3× faster in
+/// blocks, 1.8× with the fused multiply-adds).
+#[inline(always)]
+fn in_blocks(n: usize, mut f: impl FnMut(usize, usize)) {
+    let whole = n - n % BLOCK;
+    for at in (0..whole).step_by(BLOCK) {
+        f(at, BLOCK);
+    }
+    if whole < n {
+        f(whole, n - whole);
+    }
+}
+
 vectorised! {
     /// Encoder rows in place: `z += b` (z is then Z1), `h = g(z)`, `g' = g'(z)`.
     pub fn encode<F: Real>(act: Activation, z: &mut [F], bias: &[F], h: &mut [F], gprime: &mut [F]) {
@@ -65,12 +86,16 @@ vectorised! {
                 .zip(h.chunks_exact_mut(n))
                 .zip(gprime.chunks_exact_mut(n));
             for ((z, h), gp) in rows {
-                for (((z, h), gp), &b) in z.iter_mut().zip(h).zip(gp).zip(bias) {
-                    *z += b;
-                    let y = g(*z);
-                    *h = y;
-                    *gp = d(y);
-                }
+                in_blocks(n, |at, len| {
+                    let s = at..at + len;
+                    let (z, h, gp) = (&mut z[s.clone()], &mut h[s.clone()], &mut gp[s.clone()]);
+                    for (((z, h), gp), &b) in z.iter_mut().zip(h).zip(gp).zip(&bias[s]) {
+                        *z += b;
+                        let y = g(*z);
+                        *h = y;
+                        *gp = d(y);
+                    }
+                });
             }
         })
     }
@@ -82,10 +107,14 @@ vectorised! {
         let n = bias.len();
         with_activation!(act, |g, _d| {
             for (z, xh) in z.chunks_exact_mut(n).zip(x_hat.chunks_exact_mut(n)) {
-                for ((z, xh), &b) in z.iter_mut().zip(xh).zip(bias) {
-                    *z += b;
-                    *xh = g(*z);
-                }
+                in_blocks(n, |at, len| {
+                    let s = at..at + len;
+                    let (z, xh) = (&mut z[s.clone()], &mut xh[s.clone()]);
+                    for ((z, xh), &b) in z.iter_mut().zip(xh).zip(&bias[s]) {
+                        *z += b;
+                        *xh = g(*z);
+                    }
+                });
             }
         })
     }
@@ -105,7 +134,7 @@ vectorised! {
         dz: &mut [F],
         inv_m: F,
     ) -> f64 {
-        let n = bias.len();
+        let (n, mse) = (bias.len(), loss == Loss::Mse);
         let mut total = 0.0;
         with_activation!(act, |g, d| {
             let rows = z
@@ -114,18 +143,20 @@ vectorised! {
                 .zip(x_hat.chunks_exact_mut(n))
                 .zip(dz.chunks_exact_mut(n));
             for (((z, x), xh), dz) in rows {
-                let cols = z.iter_mut().zip(x).zip(xh.iter_mut()).zip(dz.iter_mut());
-                for ((((z, &x), xh), dz), &b) in cols.zip(bias) {
-                    *z += b;
-                    let y = g(*z);
-                    *xh = y;
-                    // mse: (x̂ − x) f'(z); bce with a sigmoid decoder: x̂ − x (f' cancels).
-                    let dl = match loss {
-                        Loss::Mse => (y - x) * d(y),
-                        Loss::Bce => y - x,
-                    };
-                    *dz = dl * inv_m;
-                }
+                in_blocks(n, |at, len| {
+                    let s = at..at + len;
+                    let (z, xh, dz) = (&mut z[s.clone()], &mut xh[s.clone()], &mut dz[s.clone()]);
+                    let cols = z.iter_mut().zip(&x[s.clone()]).zip(xh).zip(dz);
+                    for ((((z, &x), xh), dz), &b) in cols.zip(&bias[s]) {
+                        *z += b;
+                        let y = g(*z);
+                        *xh = y;
+                        // mse: (x̂ − x) f'(z); bce with a sigmoid decoder: x̂ − x (f' cancels).
+                        // A select, not a branch: the block's chains stay one stretch.
+                        let slope = if mse { d(y) } else { F::one() };
+                        *dz = (y - x) * slope * inv_m;
+                    }
+                });
                 // The loss of the row while it is still in L1.
                 total += match loss {
                     Loss::Mse => sum_over_pairs(xh, x, |xh, x| (xh - x) * (xh - x)) * F::of(0.5),
@@ -297,6 +328,18 @@ mod tests {
                 assert!(!all_finite(&v), "{bad} at {at}");
                 v[at] = -0.0;
             }
+        }
+    }
+
+    #[test]
+    fn blocks_cover_every_lane_once_in_order() {
+        for n in [0, 1, 31, 32, 33, 64, 70, 784] {
+            let mut seen = Vec::new();
+            in_blocks(n, |at, len| {
+                assert!(len == BLOCK || at + len == n, "{n}: block {at}+{len}");
+                seen.extend(at..at + len);
+            });
+            assert_eq!(seen, (0..n).collect::<Vec<_>>());
         }
     }
 

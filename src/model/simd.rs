@@ -19,7 +19,9 @@ pub fn has_avx2() -> bool {
 }
 
 /// `fn name<F: Real>(args) -> ret { body }`, compiled for baseline and for
-/// AVX2 + FMA, dispatching at run time.
+/// AVX2 + FMA, dispatching at run time. The body may read `FUSED`: true in
+/// the AVX2 copy, where `mul_add` is one instruction (in the baseline copy
+/// it would be a call to libm's software `fmaf`), so that it fuses only there.
 macro_rules! vectorised {
     ($(#[$attr:meta])* $vis:vis fn $name:ident<F: Real>($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block) => {
         $(#[$attr])*
@@ -27,10 +29,18 @@ macro_rules! vectorised {
             #[cfg(target_arch = "x86_64")]
             #[target_feature(enable = "avx2,fma")]
             #[allow(clippy::too_many_arguments)]
-            fn avx2<F: Real>($($arg: $ty),*) $(-> $ret)? $body
+            fn avx2<F: Real>($($arg: $ty),*) $(-> $ret)? {
+                #[allow(dead_code)]
+                const FUSED: bool = true;
+                $body
+            }
             #[allow(clippy::too_many_arguments)]
             #[inline(always)]
-            fn base<F: Real>($($arg: $ty),*) $(-> $ret)? $body
+            fn base<F: Real>($($arg: $ty),*) $(-> $ret)? {
+                #[allow(dead_code)]
+                const FUSED: bool = false;
+                $body
+            }
             #[cfg(target_arch = "x86_64")]
             if $crate::model::simd::has_avx2() {
                 // SAFETY: the CPU has AVX2 and FMA, checked just now.
