@@ -61,8 +61,8 @@ const BLOCK: usize = 32;
 
 /// `f(at, len)` over the lanes `0..n` of a row: in blocks of [`BLOCK`],
 /// then once for the rest. Inside a whole block the lane loop's length is
-/// a constant, so the compiler unrolls it into four independent chains of
-/// exp's latencies that overlap; a lane loop of unknown length ran them one
+/// a constant, so the compiler unrolls it into independent chains of exp's
+/// latencies (four of 8 lanes in the AVX2 copy) that overlap; a lane loop of unknown length ran them one
 /// after another (the decoder's pass over 32×64 or 64×784: 1.3× faster in
 /// blocks, 1.8× with the fused multiply-adds).
 #[inline(always)]
@@ -152,7 +152,8 @@ vectorised! {
                         let y = g(*z);
                         *xh = y;
                         // mse: (x̂ − x) f'(z); bce with a sigmoid decoder: x̂ − x (f' cancels).
-                        // A select, not a branch: the block's chains stay one stretch.
+                        // A select (or a loop unswitched on it), not a branch in
+                        // the block: its chains stay one stretch.
                         let slope = if mse { d(y) } else { F::one() };
                         *dz = (y - x) * slope * inv_m;
                     }

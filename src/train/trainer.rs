@@ -482,7 +482,8 @@ impl Trainer {
 
     /// [`run_epoch`](Self::run_epoch), unless `stop` says so before a step
     /// (a signal): then `None`, between two steps, ready to be saved. The
-    /// steps run on a thread of rayon's pool ([`on_pool`]).
+    /// steps run on a thread of rayon's pool ([`on_pool`]) when they hand
+    /// out work, else on the caller's thread.
     pub fn run_epoch_until(
         &mut self,
         stop: impl Fn() -> bool + Sync,
