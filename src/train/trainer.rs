@@ -466,9 +466,8 @@ impl Trainer {
 
     /// Whether a step on `rows` samples hands work to the pool's other
     /// threads (its models side by side, a batch split in halves, or
-    /// products threaded by faer), so
-    /// that keeping them at hand pays; a small model's steps leave the
-    /// second core idle.
+    /// products threaded by faer), so that keeping them at hand pays; a
+    /// small model's steps leave the second core idle.
     fn hands_out_work(&self, rows: usize) -> bool {
         self.parallel
             || (self.slots.iter()).any(|s| crate::model::step_threaded(s.params.arch, rows))
