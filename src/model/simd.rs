@@ -7,6 +7,8 @@
 //! repeats the body, where the closures inside inherit the features.)
 //! faer chooses its own kernels.
 
+use super::Real;
+
 /// Whether this CPU runs the AVX2 + FMA copies (the answer is cached by std).
 #[inline(always)]
 pub fn has_avx2() -> bool {
@@ -51,3 +53,102 @@ macro_rules! vectorised {
     };
 }
 pub(crate) use vectorised;
+
+/// An 8 × 8 block transposed: in 24 shuffles for f32 when `AVX` (which only
+/// the AVX2 copies of [`vectorised!`] pass, as their `FUSED`), else element
+/// by element (which the compiler turns into 64 scalar loads and stores).
+#[inline(always)]
+pub fn transpose8<F: Real, const AVX: bool>(block: &[[F; 8]; 8]) -> [[F; 8]; 8] {
+    #[cfg(target_arch = "x86_64")]
+    if AVX && std::any::TypeId::of::<F>() == std::any::TypeId::of::<f32>() {
+        // SAFETY: F is f32 (same TypeId), so the casts are of identical
+        // types; AVX is true only in code compiled for, and run on, AVX2.
+        unsafe {
+            let t = transpose8_f32(&*(block as *const [[F; 8]; 8] as *const [[f32; 8]; 8]));
+            return *(&t as *const [[f32; 8]; 8] as *const [[F; 8]; 8]);
+        }
+    }
+    let mut t = [[F::zero(); 8]; 8];
+    for (a, row) in block.iter().enumerate() {
+        for (b, &v) in row.iter().enumerate() {
+            t[b][a] = v;
+        }
+    }
+    t
+}
+
+/// The 8 × 8 f32 transpose in AVX registers: pairs of rows interleaved,
+/// then pairs of pairs, then the 128-bit halves swapped across.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+#[inline]
+fn transpose8_f32(block: &[[f32; 8]; 8]) -> [[f32; 8]; 8] {
+    use std::arch::x86_64::*;
+    // SAFETY: each row is 8 f32, what an unaligned 256-bit load and store move.
+    unsafe {
+        let r: [__m256; 8] = std::array::from_fn(|i| _mm256_loadu_ps(block[i].as_ptr()));
+        let lo = |a, b| _mm256_unpacklo_ps(a, b);
+        let hi = |a, b| _mm256_unpackhi_ps(a, b);
+        let (t0, t1, t2, t3) = (
+            lo(r[0], r[1]),
+            hi(r[0], r[1]),
+            lo(r[2], r[3]),
+            hi(r[2], r[3]),
+        );
+        let (t4, t5, t6, t7) = (
+            lo(r[4], r[5]),
+            hi(r[4], r[5]),
+            lo(r[6], r[7]),
+            hi(r[6], r[7]),
+        );
+        let s0 = _mm256_shuffle_ps::<0x44>(t0, t2);
+        let s1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
+        let s2 = _mm256_shuffle_ps::<0x44>(t1, t3);
+        let s3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
+        let s4 = _mm256_shuffle_ps::<0x44>(t4, t6);
+        let s5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
+        let s6 = _mm256_shuffle_ps::<0x44>(t5, t7);
+        let s7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
+        let rows = [
+            _mm256_permute2f128_ps::<0x20>(s0, s4),
+            _mm256_permute2f128_ps::<0x20>(s1, s5),
+            _mm256_permute2f128_ps::<0x20>(s2, s6),
+            _mm256_permute2f128_ps::<0x20>(s3, s7),
+            _mm256_permute2f128_ps::<0x31>(s0, s4),
+            _mm256_permute2f128_ps::<0x31>(s1, s5),
+            _mm256_permute2f128_ps::<0x31>(s2, s6),
+            _mm256_permute2f128_ps::<0x31>(s3, s7),
+        ];
+        let mut t = [[0.0f32; 8]; 8];
+        for (row, v) in t.iter_mut().zip(rows) {
+            _mm256_storeu_ps(row.as_mut_ptr(), v);
+        }
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    vectorised! {
+        fn transposed<F: Real>(block: &[[F; 8]; 8]) -> [[F; 8]; 8] {
+            transpose8::<F, FUSED>(block)
+        }
+    }
+
+    #[test]
+    fn an_8_by_8_block_transposes_in_either_copy() {
+        let block: [[f32; 8]; 8] =
+            std::array::from_fn(|a| std::array::from_fn(|b| (8 * a + b) as f32));
+        for t in [transposed(&block), transpose8::<f32, false>(&block)] {
+            for (a, row) in block.iter().enumerate() {
+                for (b, &v) in row.iter().enumerate() {
+                    assert_eq!(t[b][a], v, "({a}, {b})");
+                }
+            }
+        }
+        let wide = block.map(|r| r.map(f64::from));
+        assert_eq!(transposed(&wide)[3][5], 43.0);
+    }
+}
