@@ -44,10 +44,12 @@ def main():
         "jax": [os.path.join(HERE, "peers.sh"), "jax"],
         "numpy": [os.path.join(HERE, "peers.sh"), "numpy"],
     }
+    python = os.path.join(HERE, ".venv/bin/python")
+    # On a fresh clone the environment does not exist until peers.sh's first run.
     versions = subprocess.run(
-        [os.path.join(HERE, ".venv/bin/python"), "-c", "import jax, numpy; print(f'jax {jax.__version__}, numpy {numpy.__version__}')"],
+        [python, "-c", "import jax, numpy; print(f'jax {jax.__version__}, numpy {numpy.__version__}')"],
         capture_output=True, text=True,
-    ).stdout.strip()
+    ).stdout.strip() if os.path.exists(python) else ""
     print(f"threads={args.threads} runs={args.runs} ({versions or 'peers not installed yet'})")
     print(f"{'workload':<24} {'tool':<6} {'samples/s median':>17} {'(min-max)':>19} {'final_loss':>10}  vs fastest peer")
     for workload in args.workloads:
