@@ -208,14 +208,18 @@ impl Objective {
         }
         // The weights' gradients, with the penalties on the weights row by row.
         let tied = v.w2.is_none();
+        let (x_nonzeros, strips) = match by_nonzeros {
+            Some(sparse::SparseInput { halves, strips, .. }) => {
+                (Some(&halves[..if split { 2 } else { 1 }]), Some(strips))
+            }
+            None => (None, None),
+        };
         let signals = Signals {
             dz2: dz2.view(),
             h: cache.h.view(),
             dz1: dh.view(),
             x_tilde: x_tilde.view(),
-            x_nonzeros: by_nonzeros
-                .as_deref()
-                .map(|s| &s.halves[..if split { 2 } else { 1 }]),
+            x_nonzeros,
         };
         let penalties = RowPenalties {
             mean_gprime_sq: flat_ref1(&cache.gprime_sq_mean),
@@ -224,7 +228,9 @@ impl Objective {
             // Tied decay counts W1 twice, (λ/2)(‖W1‖² + ‖W1ᵀ‖²).
             w1_uses: if tied { F::of(2.0) } else { F::one() },
         };
-        let finite = weight_gradients(params, &signals, &penalties, grad, update, split, threads);
+        let finite = weight_gradients(
+            params, &signals, &penalties, grad, update, split, threads, strips,
+        );
         (
             self.penalty_terms(params, cache, recon / m.max(1) as f64),
             finite,

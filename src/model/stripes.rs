@@ -110,8 +110,10 @@ impl<'a, F, U: Update<F>> Blocks<'a, F, U> {
 
 /// The weights' gradient into `grad` (θ's layout, every element written)
 /// and `update` applied to it stripe by stripe, on two threads when `split`
-/// (else on one, its products on up to `threads`). Returns whether the
-/// update's results are all finite.
+/// (else on one, its products on up to `threads`), each stripe with one of
+/// `strips` for its sparse product (given with X̃'s nonzeros). Returns
+/// whether the update's results are all finite.
+#[allow(clippy::too_many_arguments)] // the step's signals, its θ and update, its threads and buffers
 pub(crate) fn weight_gradients<F: Real, U: Update<F>>(
     params: ParamsRef<F>,
     signals: &Signals<F>,
@@ -120,26 +122,31 @@ pub(crate) fn weight_gradients<F: Real, U: Update<F>>(
     update: U,
     split: bool,
     threads: usize,
+    strips: Option<&mut [Vec<F>; 2]>,
 ) -> bool {
     let (n, h) = (params.arch.inputs, params.arch.hidden);
     let blocks = Blocks::of(params, grad, update);
-    let stripe = |units, inputs, blocks, threads| {
+    let stripe = |units, inputs, blocks, threads, strip| {
         let s = Stripe {
             params,
             signals,
             penalties,
             threads,
         };
-        s.run(units, inputs, blocks)
+        s.run(units, inputs, blocks, strip)
+    };
+    let (sa, sb) = match strips {
+        Some([a, b]) => (Some(a), Some(b)),
+        None => (None, None),
     };
     if !split {
-        return stripe(0..h, 0..n, blocks, threads);
+        return stripe(0..h, 0..n, blocks, threads, sa);
     }
     let (units, inputs, t) = (h / 2, n / 2, (threads / 2).max(1));
     let (a, b) = blocks.split(units, inputs, n, h);
     let (fa, fb) = rayon::join(
-        || stripe(0..units, 0..inputs, a, t),
-        || stripe(units..h, inputs..n, b, t),
+        || stripe(0..units, 0..inputs, a, t, sa),
+        || stripe(units..h, inputs..n, b, t, sb),
     );
     fa && fb
 }
@@ -160,6 +167,7 @@ impl<F: Real> Stripe<'_, '_, F> {
         units: Range<usize>,
         inputs: Range<usize>,
         blocks: Blocks<F, U>,
+        strip: Option<&mut Vec<F>>,
     ) -> bool {
         let (s, p, v) = (
             self.signals,
@@ -176,9 +184,11 @@ impl<F: Real> Stripe<'_, '_, F> {
                 // W1 is also the decoder's: Hᵀ dZ2 first, as in the reference.
                 self.gemm(out.view_mut(), s.h.slice(s![.., k.clone()]), s.dz2, false);
             }
-            match s.x_nonzeros {
-                Some(lists) => sparse::gradient(lists, s.dz1, k.clone(), out.view_mut(), tied),
-                None => self.gemm(
+            match (s.x_nonzeros, strip) {
+                (Some(lists), Some(strip)) => {
+                    sparse::gradient(lists, s.dz1, k.clone(), out.view_mut(), tied, strip)
+                }
+                _ => self.gemm(
                     out.view_mut(),
                     s.dz1.slice(s![.., k.clone()]),
                     s.x_tilde,
@@ -213,7 +223,7 @@ impl<F: Real> Stripe<'_, '_, F> {
         rows: Range<usize>,
         width: usize,
         (grad, update): Part<F, U>,
-        fill: impl Fn(Range<usize>, ArrayViewMut2<F>),
+        fill: impl FnOnce(Range<usize>, ArrayViewMut2<F>),
     ) -> bool {
         let out = ArrayViewMut2::from_shape((rows.len(), width), &mut *grad).expect("rows");
         fill(rows, out);
