@@ -16,7 +16,7 @@ use super::linalg::{self, Op, gemm_on};
 use super::penalty::{kl, kl_grad};
 use super::rows::{CodeRows, LossRows, SparseRows};
 use super::sparse;
-use super::stripes::{RowPenalties, Signals, weight_gradients};
+use super::stripes::{RowPenalties, Signals, StripeExtras, weight_gradients};
 use super::update::{NoUpdate, Update};
 use super::workspace::Workspace;
 use super::{Activation, Real};
@@ -123,6 +123,9 @@ impl Objective {
         let x = x.as_slice().expect("standard layout");
         // The KL term's ∂/∂h needs ρ̂ of the whole batch: the codes first.
         let coupled = p.sparsity.is_some();
+        // The units' statistics after the codes when a penalty needs them
+        // before the weights' gradients, else in the stripes (a join fewer).
+        let early = coupled || p.contractive > 0.0;
         let Workspace {
             cache,
             dz2,
@@ -202,34 +205,55 @@ impl Objective {
             } else {
                 half((code, loss), threads)
             };
-            if phase == Phase::Encode {
+            if phase == Phase::Encode && early {
                 self.unit_statistics(params, cache, m, split);
             }
         }
         // The weights' gradients, with the penalties on the weights row by row.
         let tied = v.w2.is_none();
-        let (x_nonzeros, strips) = match by_nonzeros {
+        let (x_nonzeros, [strip_a, strip_b]) = match by_nonzeros {
             Some(sparse::SparseInput { halves, strips, .. }) => {
-                (Some(&halves[..if split { 2 } else { 1 }]), Some(strips))
+                let [a, b] = strips;
+                (
+                    Some(&halves[..if split { 2 } else { 1 }]),
+                    [Some(a), Some(b)],
+                )
             }
-            None => (None, None),
+            None => (None, [None, None]),
         };
+        let (h, mean_gprime_sq, [stats_a, stats_b]) = if early {
+            let gsq = (p.contractive > 0.0).then(|| flat_ref1(&cache.gprime_sq_mean));
+            (cache.h.view(), gsq, [None, None])
+        } else {
+            let ((a, b), h) = self.unit_statistics_jobs(params, cache, m, split);
+            (h, None, [Some(a), b])
+        };
+        let extras = [
+            StripeExtras {
+                strip: strip_a,
+                stats: stats_a,
+            },
+            StripeExtras {
+                strip: strip_b,
+                stats: stats_b,
+            },
+        ];
         let signals = Signals {
             dz2: dz2.view(),
-            h: cache.h.view(),
+            h,
             dz1: dh.view(),
             x_tilde: x_tilde.view(),
             x_nonzeros,
         };
         let penalties = RowPenalties {
-            mean_gprime_sq: flat_ref1(&cache.gprime_sq_mean),
+            mean_gprime_sq,
             contractive: F::of(p.contractive),
             decay: F::of(p.weight_decay),
             // Tied decay counts W1 twice, (λ/2)(‖W1‖² + ‖W1ᵀ‖²).
             w1_uses: if tied { F::of(2.0) } else { F::one() },
         };
         let finite = weight_gradients(
-            params, &signals, &penalties, grad, update, split, threads, strips,
+            params, &signals, &penalties, grad, update, split, threads, extras,
         );
         (
             self.penalty_terms(params, cache, recon / m.max(1) as f64),

@@ -210,9 +210,25 @@ impl Objective {
         m: usize,
         split: bool,
     ) {
+        match self.unit_statistics_jobs(params, cache, m, split).0 {
+            (a, Some(b)) => rayon::join(|| a.run(), || b.run()),
+            (all, None) => (all.run(), ()),
+        };
+    }
+
+    /// [`unit_statistics`](Self::unit_statistics) as one job per half of
+    /// the units when `split` (else one), to run on any thread, and the
+    /// codes H they read.
+    pub(crate) fn unit_statistics_jobs<'a, F: Real>(
+        &'a self,
+        params: ParamsRef<'a, F>,
+        cache: &'a mut Cache<F>,
+        m: usize,
+        split: bool,
+    ) -> (StatsJobs<'a, F>, ArrayView2<'a, F>) {
         let (n, hidden) = (params.arch.inputs, params.arch.hidden);
         let w1 = params.views().w1;
-        let w1 = w1.as_slice().expect("θ is contiguous");
+        let w1 = w1.to_slice().expect("θ is contiguous");
         let Cache {
             h,
             gprime,
@@ -233,16 +249,21 @@ impl Objective {
             gsq: flat1(gprime_sq_mean),
             jacobian: flat1(jacobian_units),
         };
-        let stats = |units: Range<usize>, out: UnitStats<F>| {
-            self.unit_statistics_of(&codes, m, units, out);
+        let job = |units, out| UnitStatsJob {
+            objective: self,
+            codes,
+            m,
+            units,
+            out,
         };
-        if split {
+        let jobs = if split {
             let cut = hidden / 2;
             let (a, b) = all.split_at(cut, n);
-            rayon::join(|| stats(0..cut, a), || stats(cut..hidden, b));
+            (job(0..cut, a), Some(job(cut..hidden, b)))
         } else {
-            stats(0..hidden, all);
-        }
+            (job(0..hidden, all), None)
+        };
+        (jobs, codes.h)
     }
 
     /// [`unit_statistics`](Self::unit_statistics) of the hidden units
@@ -307,7 +328,27 @@ impl Objective {
     }
 }
 
+/// The unit statistics' jobs: all units, or two halves.
+pub(crate) type StatsJobs<'a, F> = (UnitStatsJob<'a, F>, Option<UnitStatsJob<'a, F>>);
+
+/// Some hidden units' statistics to compute, on whichever thread takes
+/// the job (a stripe of the weights' gradients takes its units').
+pub(crate) struct UnitStatsJob<'a, F> {
+    objective: &'a Objective,
+    codes: Codes<'a, F>,
+    m: usize,
+    pub units: Range<usize>,
+    out: UnitStats<'a, F>,
+}
+
+impl<F: Real> UnitStatsJob<'_, F> {
+    pub fn run(self) {
+        (self.objective).unit_statistics_of(&self.codes, self.m, self.units, self.out);
+    }
+}
+
 /// The codes a unit's statistics are summed from (m × hidden each).
+#[derive(Clone, Copy)]
 struct Codes<'a, F> {
     h: ArrayView2<'a, F>,
     gprime: ArrayView2<'a, F>,

@@ -12,6 +12,7 @@
 
 use super::Real;
 use super::autoencoder::{ParamsRef, views};
+use super::forward::UnitStatsJob;
 use super::kernels::column_sums;
 use super::linalg::{Op, gemm_on};
 use super::sparse::{self, Nonzeros};
@@ -35,12 +36,21 @@ pub(crate) struct Signals<'a, F> {
 
 /// What the penalties on the weights add to their gradient, row by row.
 pub(crate) struct RowPenalties<'a, F> {
-    /// (1/m) Σ_i g'(z_ij)² per hidden unit j, and λ_c of the contractive term.
-    pub mean_gprime_sq: &'a [F],
+    /// (1/m) Σ_i g'(z_ij)² per hidden unit j (with the contractive term
+    /// only), and λ_c of the contractive term.
+    pub mean_gprime_sq: Option<&'a [F]>,
     pub contractive: F,
     /// λ of the weight decay, and how often W1 counts in it (twice tied).
     pub decay: F,
     pub w1_uses: F,
+}
+
+/// What a stripe takes besides its blocks of θ: the buffer of its sparse
+/// product, and its units' statistics to compute when no penalty needed
+/// them before (this saves the step a join of its own for them).
+pub(crate) struct StripeExtras<'a, F> {
+    pub strip: Option<&'a mut Vec<F>>,
+    pub stats: Option<UnitStatsJob<'a, F>>,
 }
 
 /// A gradient piece and the update of the same stretch of θ.
@@ -110,9 +120,9 @@ impl<'a, F, U: Update<F>> Blocks<'a, F, U> {
 
 /// The weights' gradient into `grad` (θ's layout, every element written)
 /// and `update` applied to it stripe by stripe, on two threads when `split`
-/// (else on one, its products on up to `threads`), each stripe with one of
-/// `strips` for its sparse product (given with X̃'s nonzeros). Returns
-/// whether the update's results are all finite.
+/// (else on one, its products on up to `threads`), each stripe with its
+/// `extras` (the first only, when not split). Returns whether the update's
+/// results are all finite.
 #[allow(clippy::too_many_arguments)] // the step's signals, its θ and update, its threads and buffers
 pub(crate) fn weight_gradients<F: Real, U: Update<F>>(
     params: ParamsRef<F>,
@@ -122,23 +132,20 @@ pub(crate) fn weight_gradients<F: Real, U: Update<F>>(
     update: U,
     split: bool,
     threads: usize,
-    strips: Option<&mut [Vec<F>; 2]>,
+    extras: [StripeExtras<F>; 2],
 ) -> bool {
     let (n, h) = (params.arch.inputs, params.arch.hidden);
     let blocks = Blocks::of(params, grad, update);
-    let stripe = |units, inputs, blocks, threads, strip| {
+    let stripe = |units, inputs, blocks, threads, extras| {
         let s = Stripe {
             params,
             signals,
             penalties,
             threads,
         };
-        s.run(units, inputs, blocks, strip)
+        s.run(units, inputs, blocks, extras)
     };
-    let (sa, sb) = match strips {
-        Some([a, b]) => (Some(a), Some(b)),
-        None => (None, None),
-    };
+    let [sa, sb] = extras;
     if !split {
         return stripe(0..h, 0..n, blocks, threads, sa);
     }
@@ -167,8 +174,16 @@ impl<F: Real> Stripe<'_, '_, F> {
         units: Range<usize>,
         inputs: Range<usize>,
         blocks: Blocks<F, U>,
-        strip: Option<&mut Vec<F>>,
+        extras: StripeExtras<F>,
     ) -> bool {
+        if let Some(stats) = extras.stats {
+            debug_assert_eq!(
+                stats.units, units,
+                "a stripe computes its own units' statistics"
+            );
+            stats.run();
+        }
+        let strip = extras.strip;
         let (s, p, v) = (
             self.signals,
             self.penalties,
@@ -198,8 +213,8 @@ impl<F: Real> Stripe<'_, '_, F> {
             if p.contractive > F::zero() || p.decay > F::zero() {
                 // ∂/∂W1[j] at fixed z of (1/m) Σ_i g'(z_ij)² ‖W1[j]‖²: 2 c_j W1[j].
                 let w = v.w1.slice(s![k.clone(), ..]);
-                let c = &p.mean_gprime_sq[k];
-                for ((mut g, w), &c) in out.rows_mut().into_iter().zip(w.rows()).zip(c) {
+                for ((mut g, w), j) in out.rows_mut().into_iter().zip(w.rows()).zip(k) {
+                    let c = p.mean_gprime_sq.map_or(F::zero(), |c| c[j]);
                     g.scaled_add(F::of(2.0) * p.contractive * c + p.decay * p.w1_uses, &w);
                 }
             }
