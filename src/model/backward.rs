@@ -92,10 +92,13 @@ impl Objective {
     /// (whatever its size: the tests compare both).
     ///
     /// A split batch goes in two halves through the passes over its rows,
-    /// each half on a thread of its own, then the units' statistics and the
-    /// weights' gradients in two stripes of units: three joins a step (four
-    /// with the KL term, whose ρ̂ is over the whole batch), no spinning
-    /// barrier.
+    /// each half on a thread of its own, then the weights' gradients in two
+    /// stripes of units, each computing its units' statistics first: two
+    /// joins a step, three when the sparse codes need W1ᵀ (transposed on
+    /// both threads first). The contractive term needs the statistics
+    /// before the stripes, in a join of their own, and the KL term also
+    /// before the rest of the backward pass (ρ̂ is over the whole batch).
+    /// No spinning barrier.
     #[allow(clippy::too_many_arguments)] // the step's inputs, its buffers and its update
     pub(crate) fn value_and_gradient_split<F: Real, U: Update<F>>(
         &self,

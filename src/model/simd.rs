@@ -54,18 +54,22 @@ macro_rules! vectorised {
 }
 pub(crate) use vectorised;
 
-/// An 8 × 8 block transposed: in 24 shuffles for f32 when `AVX` (which only
-/// the AVX2 copies of [`vectorised!`] pass, as their `FUSED`), else element
-/// by element (which the compiler turns into 64 scalar loads and stores).
+/// An 8 × 8 block transposed: in 24 shuffles for f32 when `AVX` (which the
+/// AVX2 copies of [`vectorised!`] pass, as their `FUSED`) and the CPU has
+/// AVX2, else element by element (which the compiler turns into 64 scalar
+/// loads and stores).
 #[inline(always)]
-pub fn transpose8<F: Real, const AVX: bool>(block: &[[F; 8]; 8]) -> [[F; 8]; 8] {
+pub(crate) fn transpose8<F: Real, const AVX: bool>(block: &[[F; 8]; 8]) -> [[F; 8]; 8] {
+    use std::any::Any;
     #[cfg(target_arch = "x86_64")]
-    if AVX && std::any::TypeId::of::<F>() == std::any::TypeId::of::<f32>() {
-        // SAFETY: F is f32 (same TypeId), so the casts are of identical
-        // types; AVX is true only in code compiled for, and run on, AVX2.
-        unsafe {
-            let t = transpose8_f32(&*(block as *const [[F; 8]; 8] as *const [[f32; 8]; 8]));
-            return *(&t as *const [[f32; 8]; 8] as *const [[F; 8]; 8]);
+    if AVX
+        && has_avx2()
+        && let Some(b) = (block as &dyn Any).downcast_ref::<[[f32; 8]; 8]>()
+    {
+        // SAFETY: the CPU has AVX2 (and so AVX), checked just now.
+        let t = unsafe { transpose8_f32(b) };
+        if let Some(&t) = (&t as &dyn Any).downcast_ref::<[[F; 8]; 8]>() {
+            return t;
         }
     }
     let mut t = [[F::zero(); 8]; 8];

@@ -89,7 +89,14 @@ impl<F: Real> SparseInput<F> {
         let w1 = w1.as_slice().expect("θ is contiguous");
         self.w1t.resize(n * h, F::zero());
         if split {
-            let cut = panel(h / 2, h).0;
+            // The panel boundary nearest the middle (h of 64 to 127 would
+            // otherwise cut at 0 and leave one thread all the work).
+            let (start, width) = panel(h / 2, h);
+            let cut = if h / 2 - start <= start + width - h / 2 {
+                start
+            } else {
+                start + width
+            };
             let (a, b) = self.w1t.split_at_mut(cut * n);
             rayon::join(
                 || transpose(w1, h, n, 0..cut, a),
@@ -264,12 +271,12 @@ vectorised! {
         let rows = nz.row_start.len() - 1;
         let inputs = w1t.len() / hidden.max(1);
         by_blocks!(hidden, |W, col| {
-            let panel = &w1t[col * inputs..][..W * inputs];
+            let columns = &w1t[col * inputs..][..W * inputs];
             for r in 0..rows {
                 let (s, e) = (nz.row_start[r] as usize, nz.row_start[r + 1] as usize);
                 let mut acc = [F::zero(); W];
                 for (&k, &v) in nz.row_col[s..e].iter().zip(&nz.row_value[s..e]) {
-                    let w: &[F; W] = panel[k as usize * W..][..W].try_into().expect("W wide");
+                    let w: &[F; W] = columns[k as usize * W..][..W].try_into().expect("W wide");
                     for q in 0..W {
                         acc[q] += v * w[q];
                     }
@@ -373,8 +380,12 @@ mod tests {
     fn the_sparse_products_in<F: Real>(tolerance: f64) {
         let mut rng = StdRng::seed_from_u64(3);
         // Widths that take every block size (64, 8, 1) and none of some,
-        // and whole panels on both sides of the transpose's cut (200).
+        // whole panels on both sides of the transpose's cut (200), and cuts
+        // that fall among the 8-wide (40) and 1-wide (7, 21) panels.
         for (m, n, h) in [
+            (6, 9, 7),
+            (6, 9, 21),
+            (6, 9, 40),
             (9, 13, 75),
             (16, 70, 8),
             (5, 3, 1),

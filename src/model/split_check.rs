@@ -74,10 +74,40 @@ fn split_batch_gives_the_whole_batch_terms_gradient_and_cache() {
                     assert_eq!(whole.2.h, split.2.h, "{what}");
                     assert_eq!(whole.2.x_hat, split.2.x_hat, "{what}");
                     assert_eq!(whole.2.rho_hat, split.2.rho_hat, "{what}");
+                    assert_eq!(whole.2.gprime_sq_mean, split.2.gprime_sq_mean, "{what}");
+                    assert_eq!(whole.2.jacobian_units, split.2.jacobian_units, "{what}");
+                    // The step's statistics (by its stripes, without the KL
+                    // or contractive term) are the forward pass's.
+                    let forward = objective.forward(&params, &x_tilde);
+                    for (a, b) in [
+                        (&split.2.rho_hat, &forward.rho_hat),
+                        (&split.2.gprime_sq_mean, &forward.gprime_sq_mean),
+                        (&split.2.jacobian_units, &forward.jacobian_units),
+                    ] {
+                        assert!(a.iter().zip(b).all(|(&a, &b)| close(a, b)), "{what}");
+                    }
                 }
             }
         }
     }
+}
+
+/// The f32 tests' penalties: the units' statistics before the weights'
+/// gradients (contractive), in the stripes with decay, and with nothing.
+fn f32_cases() -> [Penalties; 3] {
+    let none = Penalties::default();
+    [
+        Penalties {
+            weight_decay: 0.01,
+            contractive: 0.1,
+            ..none
+        },
+        Penalties {
+            weight_decay: 0.01,
+            ..none
+        },
+        none,
+    ]
 }
 
 /// At f32, the split gradient is still the whole batch's to the bit: at
@@ -90,14 +120,12 @@ fn split_gradient_is_the_same_to_the_bit_at_f32() {
     let mut rng = StdRng::seed_from_u64(4);
     for (m, inputs, hidden) in [(45, 203, 37), (9, 5, 1), (9, 1, 3), (128, 784, 256)] {
         let x = Array2::from_shape_fn((m, inputs), |_| rng.random_range(0.0f32..1.0));
-        for tied in [false, true] {
+        for (tied, penalties) in [false, true]
+            .into_iter()
+            .flat_map(|t| f32_cases().map(|p| (t, p)))
+        {
             let arch = Arch::ae(inputs, hidden, tied);
             let params = Params::<f32>::init(arch, &mut rng);
-            let penalties = Penalties {
-                weight_decay: 0.01,
-                contractive: 0.1,
-                ..Penalties::default()
-            };
             let objective = Objective {
                 encoder: Activation::Sigmoid,
                 decoder: Activation::Sigmoid,
@@ -109,9 +137,11 @@ fn split_gradient_is_the_same_to_the_bit_at_f32() {
                 let mut ws = Workspace::new();
                 let at = params.borrowed();
                 objective.value_and_gradient_split(at, &x, &x, &mut grad, &mut ws, split, NoUpdate);
-                grad
+                let c = ws.cache;
+                (grad, c.rho_hat, c.gprime_sq_mean, c.jacobian_units)
             };
-            assert_eq!(run(false), run(true), "{m}x{inputs}x{hidden} tied={tied}");
+            let what = format!("{m}x{inputs}x{hidden} tied={tied} {penalties:?}");
+            assert_eq!(run(false), run(true), "{what}");
         }
     }
 }
@@ -135,18 +165,17 @@ fn a_mostly_zero_batch_gives_the_dense_products_gradient() {
             super::simd::has_avx2(),
             "{m}x{inputs}"
         );
-        for tied in [false, true] {
+        for (tied, penalties) in [false, true]
+            .into_iter()
+            .flat_map(|t| f32_cases().map(|p| (t, p)))
+        {
             let arch = Arch::ae(inputs, hidden, tied);
             let params = Params::<f32>::init(arch, &mut rng);
             let objective = Objective {
                 encoder: Activation::Sigmoid,
                 decoder: Activation::Sigmoid,
                 loss: Loss::Mse,
-                penalties: Penalties {
-                    weight_decay: 0.01,
-                    contractive: 0.1,
-                    ..Penalties::default()
-                },
+                penalties,
             };
             let run = |split, dense| {
                 sparse::DENSE_ONLY.set(dense);
@@ -155,9 +184,9 @@ fn a_mostly_zero_batch_gives_the_dense_products_gradient() {
                 let at = params.borrowed();
                 objective.value_and_gradient_split(at, &x, &x, &mut grad, &mut ws, split, NoUpdate);
                 sparse::DENSE_ONLY.set(false);
-                (grad, ws.cache.z1)
+                (grad, ws.cache.z1, ws.cache.jacobian_units)
             };
-            let what = format!("{m}x{inputs}x{hidden} tied={tied}");
+            let what = format!("{m}x{inputs}x{hidden} tied={tied} {penalties:?}");
             let (split, dense) = (run(true, false), run(true, true));
             if m < 128 {
                 assert_eq!(run(false, false), split, "{what}");
@@ -175,6 +204,12 @@ fn a_mostly_zero_batch_gives_the_dense_products_gradient() {
                 assert!(
                     (a - b).abs() <= 1e-5 * (1.0 + b.abs()),
                     "{what}: z1 {a} vs {b}"
+                );
+            }
+            for (a, b) in split.2.iter().zip(&dense.2) {
+                assert!(
+                    (a - b).abs() <= 1e-4 * (1.0 + b.abs()),
+                    "{what}: J {a} vs {b}"
                 );
             }
         }

@@ -199,11 +199,12 @@ impl<F: Real> Stripe<'_, '_, F> {
                 // W1 is also the decoder's: Hᵀ dZ2 first, as in the reference.
                 self.gemm(out.view_mut(), s.h.slice(s![.., k.clone()]), s.dz2, false);
             }
-            match (s.x_nonzeros, strip) {
-                (Some(lists), Some(strip)) => {
+            match s.x_nonzeros {
+                Some(lists) => {
+                    let strip = strip.expect("the step gives the sparse lists with their strips");
                     sparse::gradient(lists, s.dz1, k.clone(), out.view_mut(), tied, strip)
                 }
-                _ => self.gemm(
+                None => self.gemm(
                     out.view_mut(),
                     s.dz1.slice(s![.., k.clone()]),
                     s.x_tilde,
@@ -214,7 +215,13 @@ impl<F: Real> Stripe<'_, '_, F> {
                 // ∂/∂W1[j] at fixed z of (1/m) Σ_i g'(z_ij)² ‖W1[j]‖²: 2 c_j W1[j].
                 let w = v.w1.slice(s![k.clone(), ..]);
                 for ((mut g, w), j) in out.rows_mut().into_iter().zip(w.rows()).zip(k) {
-                    let c = p.mean_gprime_sq.map_or(F::zero(), |c| c[j]);
+                    let c = match p.mean_gprime_sq {
+                        Some(c) => c[j],
+                        None if p.contractive > F::zero() => {
+                            unreachable!("the contractive term comes with its mean g'²")
+                        }
+                        None => F::zero(),
+                    };
                     g.scaled_add(F::of(2.0) * p.contractive * c + p.decay * p.w1_uses, &w);
                 }
             }
