@@ -224,23 +224,16 @@ impl Objective {
             }
             None => (None, [None, None]),
         };
-        let (h, mean_gprime_sq, [stats_a, stats_b]) = if early {
-            let gsq = (p.contractive > 0.0).then(|| flat_ref1(&cache.gprime_sq_mean));
+        let (h, contractive, [stats_a, stats_b]) = if early {
+            let gsq = (p.contractive > 0.0)
+                .then(|| (F::of(p.contractive), flat_ref1(&cache.gprime_sq_mean)));
             (cache.h.view(), gsq, [None, None])
         } else {
             let ((a, b), h) = self.unit_statistics_jobs(params, cache, m, split);
             (h, None, [Some(a), b])
         };
-        let extras = [
-            StripeExtras {
-                strip: strip_a,
-                stats: stats_a,
-            },
-            StripeExtras {
-                strip: strip_b,
-                stats: stats_b,
-            },
-        ];
+        let extras = [(strip_a, stats_a), (strip_b, stats_b)]
+            .map(|(strip, stats)| StripeExtras { strip, stats });
         let signals = Signals {
             dz2: dz2.view(),
             h,
@@ -249,8 +242,7 @@ impl Objective {
             x_nonzeros,
         };
         let penalties = RowPenalties {
-            mean_gprime_sq,
-            contractive: F::of(p.contractive),
+            contractive,
             decay: F::of(p.weight_decay),
             // Tied decay counts W1 twice, (λ/2)(‖W1‖² + ‖W1ᵀ‖²).
             w1_uses: if tied { F::of(2.0) } else { F::one() },

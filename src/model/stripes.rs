@@ -36,10 +36,9 @@ pub(crate) struct Signals<'a, F> {
 
 /// What the penalties on the weights add to their gradient, row by row.
 pub(crate) struct RowPenalties<'a, F> {
-    /// (1/m) Σ_i g'(z_ij)² per hidden unit j (with the contractive term
-    /// only), and λ_c of the contractive term.
-    pub mean_gprime_sq: Option<&'a [F]>,
-    pub contractive: F,
+    /// The contractive term, if on: λ_c and (1/m) Σ_i g'(z_ij)² per hidden
+    /// unit j.
+    pub contractive: Option<(F, &'a [F])>,
     /// λ of the weight decay, and how often W1 counts in it (twice tied).
     pub decay: F,
     pub w1_uses: F,
@@ -211,18 +210,14 @@ impl<F: Real> Stripe<'_, '_, F> {
                     tied,
                 ),
             }
-            if p.contractive > F::zero() || p.decay > F::zero() {
+            if p.contractive.is_some() || p.decay > F::zero() {
                 // ∂/∂W1[j] at fixed z of (1/m) Σ_i g'(z_ij)² ‖W1[j]‖²: 2 c_j W1[j].
                 let w = v.w1.slice(s![k.clone(), ..]);
                 for ((mut g, w), j) in out.rows_mut().into_iter().zip(w.rows()).zip(k) {
-                    let c = match p.mean_gprime_sq {
-                        Some(c) => c[j],
-                        None if p.contractive > F::zero() => {
-                            unreachable!("the contractive term comes with its mean g'²")
-                        }
-                        None => F::zero(),
-                    };
-                    g.scaled_add(F::of(2.0) * p.contractive * c + p.decay * p.w1_uses, &w);
+                    let contractive = p
+                        .contractive
+                        .map_or(F::zero(), |(l, g)| F::of(2.0) * l * g[j]);
+                    g.scaled_add(contractive + p.decay * p.w1_uses, &w);
                 }
             }
         });
